@@ -1,0 +1,68 @@
+// The one interface every election algorithm implements (shared/DESIGN.md).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string_view>
+
+#include "core/message.hpp"
+#include "core/output.hpp"
+#include "core/types.hpp"
+
+namespace baton {
+
+/// What a core knows about itself right now.
+struct Status {
+  NodeId id = kNoNode;
+  Role role = Role::Follower;
+  Term term = 0;
+  NodeId leader = kNoNode;        ///< the leader this node believes in for `term`, or kNoNode
+  FenceToken fence_token = 0;     ///< this node's token while it leads; 0 otherwise
+  bool lease_valid = false;       ///< leader only: no other leader can exist right now
+  std::uint64_t lease_remaining_ticks = 0;  ///< how long the lease still holds, in local ticks
+  NodeId voted_for = kNoNode;
+};
+
+/// Typed results for requests a core may refuse (DESIGN habit 7).
+enum class RequestResult : std::uint8_t {
+  Ok,
+  NotLeader,      ///< only the leader can do this
+  UnknownPeer,    ///< the target is not a member of the group
+  NotEligible,    ///< the target can never lead (priority 0)
+  AlreadyLeader,  ///< transfer to self
+  NotSupported,   ///< this algorithm has no such operation
+};
+
+std::string_view to_string(RequestResult result);
+
+/// A pure election state machine for one node. It owns no clock, socket, thread, file or global
+/// random source: time arrives as tick(), the network as step(), and everything it wants done
+/// leaves through take_output(). Implementations are copyable values; clone() copies through
+/// the interface.
+class Elector {
+ public:
+  virtual ~Elector() = default;
+
+  /// One unit of logical time passed on this node's own clock.
+  virtual void tick() = 0;
+  /// A message arrived from `envelope.from`.
+  virtual void step(const Envelope& envelope) = 0;
+  /// True when take_output() would return something.
+  virtual bool has_output() const = 0;
+  /// Moves the pending batch into `out`. `out` must be empty (call out.clear() first); its vector
+  /// capacity is recycled by the core so steady-state driving does not allocate.
+  virtual void take_output(Output& out) = 0;
+  virtual Status status() const = 0;
+  /// The state the core wants durable (the last one handed out, or restored at construction).
+  virtual HardState hard_state() const = 0;
+
+  /// Hand leadership to `to` (thesis 3.10). Only the leader can.
+  virtual RequestResult transfer(NodeId to) = 0;
+  /// Step down and do not stand for election for the configured hold time.
+  virtual RequestResult resign() = 0;
+
+  virtual std::unique_ptr<Elector> clone() const = 0;
+  virtual std::string_view algorithm() const = 0;
+};
+
+}  // namespace baton

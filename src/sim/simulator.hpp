@@ -1,0 +1,103 @@
+// Runs a Scenario for one seed (run_seed) or many (sweep), deterministically: the same scenario and
+// seed give the same trace byte for byte.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/message.hpp"
+#include "sim/scenario.hpp"
+
+namespace baton::sim {
+
+/// A broken invariant. The run stops at the first one.
+struct Violation {
+  std::uint64_t seed = 0;
+  Micros time = 0;
+  std::string invariant;  ///< "election-safety", "lease-safety", "fencing"
+  std::string detail;
+  std::vector<std::string> last_events;  ///< the trace lines leading up to it
+};
+
+struct ExpectationResult {
+  Expectation expectation;
+  bool held = true;
+  std::string detail;
+};
+
+/// Everything measured in one seed's run.
+struct RunResult {
+  std::uint64_t seed = 0;
+  std::optional<Violation> violation;
+  std::vector<ExpectationResult> expectations;  ///< per-seed expectations (not Kind::Violation)
+  std::optional<double> time_to_first_leader_ms;
+  std::vector<double> failover_ms;
+  std::uint64_t elections = 0;         ///< real (non-pre-vote) campaigns started
+  std::uint64_t pre_vote_rounds = 0;
+  std::uint64_t terms_started = 0;     ///< distinct terms in which somebody campaigned
+  std::uint64_t leaders_elected = 0;
+  std::array<std::uint64_t, kMessageCounterSlots> messages_sent{};
+  std::uint64_t election_messages = 0;  ///< vote/pre-vote/TimeoutNow traffic
+  std::uint64_t writes_attempted = 0, writes_accepted = 0, writes_rejected = 0;
+  std::uint64_t stale_writes_accepted = 0;
+  std::uint64_t events = 0;
+  Micros simulated = 0;
+
+  bool ok() const;  ///< no violation and every expectation held
+};
+
+/// Receives the human-readable timeline of a run, one line per event, when tracing.
+using TraceSink = std::function<void(const std::string& line)>;
+
+struct RunOptions {
+  TraceSink trace;                ///< null = no trace (fast)
+  std::size_t keep_last_events = 40;  ///< lines kept for a violation report
+};
+
+RunResult run_seed(const Scenario& scenario, std::uint64_t seed, const RunOptions& options = {});
+
+struct Distribution {
+  std::size_t count = 0;
+  double p50 = 0, p90 = 0, p99 = 0, max = 0, mean = 0;
+};
+Distribution summarize(std::vector<double> samples);
+
+/// A sweep over seeds [first_seed, first_seed + seeds). Holds aggregates only, so memory does not
+/// grow with the number of seeds (samples for percentiles aside: one double per failover).
+struct SweepReport {
+  std::string scenario;
+  std::string algorithm;
+  std::uint32_t nodes = 0;
+  std::uint64_t first_seed = 0;
+  std::uint64_t seeds = 0;
+  double simulated_seconds = 0;
+  std::vector<Violation> violations;  ///< at most one per seed
+  std::vector<std::pair<std::uint64_t, ExpectationResult>> failed_expectations;  ///< (seed, ...)
+  std::vector<ExpectationResult> sweep_expectations;  ///< Kind::Violation results
+  std::uint64_t stale_writes_accepted = 0;
+  std::uint64_t writes_accepted = 0, writes_rejected = 0;
+  std::uint64_t elections = 0, pre_vote_rounds = 0, terms_started = 0, leaders_elected = 0;
+  std::array<std::uint64_t, kMessageCounterSlots> messages_sent{};
+  Distribution time_to_first_leader_ms;
+  Distribution failover_ms;
+  double messages_per_election_mean = 0;
+  double messages_per_election_max = 0;  ///< worst single run's mean
+  std::uint64_t events = 0;
+  double wall_seconds = 0;
+  double events_per_second = 0;
+
+  bool ok() const;  ///< no violations, no failed expectations
+};
+
+SweepReport sweep(const Scenario& scenario, std::uint64_t first_seed, std::uint64_t seeds);
+
+/// The JSON object `baton sim --json` prints (schema in docs/scenarios.md).
+std::string to_json(const SweepReport& report);
+/// The readable summary `baton sim` prints.
+std::string to_text(const SweepReport& report);
+
+}  // namespace baton::sim
