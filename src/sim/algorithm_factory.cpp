@@ -3,6 +3,8 @@
 #include <cmath>
 #include <stdexcept>
 
+#include "core/raft/raft_elector.hpp"
+
 namespace baton::sim {
 
 std::uint32_t ms_to_ticks(double ms, double tick_ms) {
@@ -42,10 +44,9 @@ raft::Config raft_config(const Scenario& scenario, NodeId id) {
 
 std::unique_ptr<Elector> make_elector(const Scenario& scenario, NodeId id,
                                       const HardState& restored, Rng rng) {
-  (void)id;
-  (void)restored;
-  (void)rng;
-  // The Raft core (branch `raft`) is wired here once it lands.
+  if (scenario.algorithm == "raft") {
+    return std::make_unique<raft::RaftElector>(raft_config(scenario, id), restored, rng);
+  }
   throw std::invalid_argument("simulator: algorithm '" + scenario.algorithm + "' is not available");
 }
 
