@@ -115,7 +115,10 @@ std::string to_text(const SweepReport& r) {
        fmt("%.1f", r.messages_per_election_max) + "\n";
   s += "messages:";
   for (std::size_t i = 0; i < kMessageCounterSlots; ++i) {
-    s += " " + std::string(message_counter_name(i)) + "=" + std::to_string(r.messages_sent[i]);
+    s += ' ';  // (appended piecewise: GCC 12 -Wrestrict misfires on " " + std::string)
+    s += message_counter_name(i);
+    s += '=';
+    s += std::to_string(r.messages_sent[i]);
   }
   s += "\n";
   s += "events " + std::to_string(r.events) + " in " + fmt("%.3f", r.wall_seconds) + "s wall (" +
