@@ -672,25 +672,34 @@ std::vector<NodeId> Simulation::resolve(const Target& target, const std::vector<
 }
 
 void Simulation::apply_partition(const Fault& fault) {
-  // Groups are resolved in order; `others` takes every node not named in any other group. Nodes not
-  // named anywhere (and with no `others` group) form one extra group of their own.
+  // Groups are resolved in order, each role target exactly once (Follower/Random draw from the
+  // fault stream); `others` takes every node not named in any other group. Nodes not named
+  // anywhere (and with no `others` group) form one extra group of their own.
+  std::vector<std::vector<NodeId>> resolved(fault.groups.size());
   std::vector<NodeId> named;
-  for (const auto& group : fault.groups) {
-    for (const Target& t : group) {
+  for (std::size_t g = 0; g < fault.groups.size(); ++g) {
+    for (const Target& t : fault.groups[g]) {
       if (t.kind == Target::Kind::Others) continue;
-      for (NodeId id : resolve(t)) named.push_back(id);
+      for (NodeId id : resolve(t)) {
+        resolved[g].push_back(id);
+        named.push_back(id);
+      }
+    }
+  }
+  for (std::size_t g = 0; g < fault.groups.size(); ++g) {
+    for (const Target& t : fault.groups[g]) {
+      if (t.kind != Target::Kind::Others) continue;
+      for (NodeId id : resolve(t, named)) resolved[g].push_back(id);
     }
   }
   std::vector<std::uint32_t> group_of(n_ + 1, 0);
   std::vector<std::vector<NodeId>> groups;
-  for (const auto& group : fault.groups) {
+  for (const auto& candidates : resolved) {
     std::vector<NodeId> members;
-    for (const Target& t : group) {
-      for (NodeId id : resolve(t, t.kind == Target::Kind::Others ? named : std::vector<NodeId>{})) {
-        if (group_of[id] == 0) {
-          group_of[id] = static_cast<std::uint32_t>(groups.size() + 1);
-          members.push_back(id);
-        }
+    for (NodeId id : candidates) {
+      if (group_of[id] == 0) {
+        group_of[id] = static_cast<std::uint32_t>(groups.size() + 1);
+        members.push_back(id);
       }
     }
     if (!members.empty()) groups.push_back(std::move(members));
