@@ -39,11 +39,12 @@ TEST(RaftRules, LeaderContactResetsElectionTimer) {
 
 // Paper 5.2: granting a vote restarts the timer, so the voter does not compete with its candidate.
 TEST(RaftRules, GrantingVoteResetsElectionTimer) {
-  auto node = make_node(1, 3);
+  // Already in term 1, so the request does not change the term (which would restart the timer
+  // for another reason).
+  auto node = make_node(1, 3, {}, HardState{1, kNoNode, 0});
   const std::uint32_t timeout = node.election_timer().timeout_ticks();
   for (std::uint32_t t = 1; t < timeout; ++t) node.tick();
-  // leadership_transfer bypasses the start-up stickiness so the vote is granted right away.
-  node.step(envelope(2, 1, VoteRequest{1, false, 0, 0, true}));
+  node.step(envelope(2, 1, VoteRequest{1, false, 0, 0, false}));
   ASSERT_EQ(node.hard_state().voted_for, 2u);
   drain(node);
   node.tick();
