@@ -32,6 +32,7 @@ TEST(RaftRules, LeaderContactResetsElectionTimer) {
   for (int t = 1; t <= 200; ++t) {
     node.tick();
     if (t % 5 == 0) node.step(envelope(2, 1, Heartbeat{1, static_cast<std::uint64_t>(t)}));
+    ASSERT_FALSE(has_event(drain(node), CoreEventKind::ElectionTimeout)) << "tick " << t;
   }
   EXPECT_EQ(node.role(), Role::Follower);
   EXPECT_EQ(node.status().leader, 2u);
