@@ -32,6 +32,7 @@ TEST(RaftRules, LeaderContactResetsElectionTimer) {
   for (int t = 1; t <= 200; ++t) {
     node.tick();
     if (t % 5 == 0) node.step(envelope(2, 1, Heartbeat{1, static_cast<std::uint64_t>(t)}));
+    ASSERT_FALSE(has_event(drain(node), CoreEventKind::ElectionTimeout)) << "tick " << t;
   }
   EXPECT_EQ(node.role(), Role::Follower);
   EXPECT_EQ(node.status().leader, 2u);
@@ -39,11 +40,12 @@ TEST(RaftRules, LeaderContactResetsElectionTimer) {
 
 // Paper 5.2: granting a vote restarts the timer, so the voter does not compete with its candidate.
 TEST(RaftRules, GrantingVoteResetsElectionTimer) {
-  auto node = make_node(1, 3);
+  // Already in term 1, so the request does not change the term (which would restart the timer
+  // for another reason).
+  auto node = make_node(1, 3, {}, HardState{1, kNoNode, 0});
   const std::uint32_t timeout = node.election_timer().timeout_ticks();
   for (std::uint32_t t = 1; t < timeout; ++t) node.tick();
-  // leadership_transfer bypasses the start-up stickiness so the vote is granted right away.
-  node.step(envelope(2, 1, VoteRequest{1, false, 0, 0, true}));
+  node.step(envelope(2, 1, VoteRequest{1, false, 0, 0, false}));
   ASSERT_EQ(node.hard_state().voted_for, 2u);
   drain(node);
   node.tick();
