@@ -141,8 +141,10 @@ std::optional<Problem> find_problem(const Scenario& s,
                                  end + ")"};
     }
     std::vector<Target> all = f.targets;
-    all.push_back(f.from);
-    all.push_back(f.to);
+    if (f.kind == Fault::Kind::Cut || f.kind == Fault::Kind::Transfer) {
+      all.push_back(f.from);  // unused (node 0) for every other kind
+      all.push_back(f.to);
+    }
     for (const auto& group : f.groups) all.insert(all.end(), group.begin(), group.end());
     for (const auto& t : all) {
       if (bad_node(t)) return node_problem(f.line, t);
