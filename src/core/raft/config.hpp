@@ -23,9 +23,9 @@ struct Config {
   std::uint32_t candidate_timeout_ticks_max = 0;
   std::uint32_t heartbeat_interval_ticks = 50;
 
-  bool pre_vote = true;       ///< thesis 9.6
-  bool check_quorum = true;   ///< thesis 6.2: leader steps down without a quorum's contact
-  bool leader_lease = true;   ///< thesis 6.4.1: leader knows no other leader can exist
+  bool pre_vote = true;      ///< thesis 9.6
+  bool check_quorum = true;  ///< thesis 6.2: leader steps down without a quorum's contact
+  bool leader_lease = true;  ///< thesis 6.4.1: leader knows no other leader can exist
   /// Upper bound on relative clock-rate error between any two nodes (0.01 = 1%). The lease is
   /// shortened by it; set it lower than reality and the lease becomes unsafe.
   double max_clock_drift = 0.01;
@@ -49,6 +49,11 @@ struct Config {
   /// If set, a leader hands leadership to this member once it has answered heartbeats for an
   /// election timeout (healthy and caught up).
   NodeId preferred_leader = kNoNode;
+
+  /// This node's last log position for the up-to-date check (paper 5.4.1). Pure election has no
+  /// log, so both stay 0; tests set them to exercise the rule.
+  std::uint64_t last_log_index = 0;
+  Term last_log_term = 0;
 
   /// Test-only switches that remove a safety rule, so tests can prove the checkers catch the bug.
   struct Unsafe {

@@ -1,0 +1,53 @@
+#include "sim/algorithm_factory.hpp"
+
+#include <cmath>
+#include <stdexcept>
+
+#include "core/raft/raft_elector.hpp"
+
+namespace baton::sim {
+
+std::uint32_t ms_to_ticks(double ms, double tick_ms) {
+  if (ms <= 0 || tick_ms <= 0) return 0;
+  return static_cast<std::uint32_t>(std::llround(ms / tick_ms));
+}
+
+raft::Config raft_config(const Scenario& scenario, NodeId id) {
+  const RaftSettings& r = scenario.raft;
+  const double tick = scenario.tick_ms;
+  raft::Config c;
+  c.id = id;
+  for (NodeId m = 1; m <= scenario.nodes; ++m) c.members.push_back(m);
+  c.election_timeout_ticks_min = ms_to_ticks(r.election_timeout_ms_min, tick);
+  c.election_timeout_ticks_max = ms_to_ticks(r.election_timeout_ms_max, tick);
+  c.candidate_timeout_ticks_min = ms_to_ticks(r.candidate_timeout_ms_min, tick);
+  c.candidate_timeout_ticks_max = ms_to_ticks(r.candidate_timeout_ms_max, tick);
+  c.heartbeat_interval_ticks = std::max<std::uint32_t>(1, ms_to_ticks(r.heartbeat_ms, tick));
+  c.pre_vote = r.pre_vote;
+  c.check_quorum = r.check_quorum;
+  c.leader_lease = r.leader_lease;
+  c.max_clock_drift = r.max_clock_drift;
+  c.backoff_after_failed_elections = r.backoff_after_failed_elections;
+  c.backoff_max_factor = r.backoff_max_factor;
+  c.resign_hold_ticks = ms_to_ticks(r.resign_hold_ms, tick);
+  if (!r.priorities.empty()) {
+    c.priorities.assign(scenario.nodes, 1);
+    for (std::size_t i = 0; i < r.priorities.size() && i < c.priorities.size(); ++i)
+      c.priorities[i] = r.priorities[i];
+  }
+  c.priority_step_ticks = ms_to_ticks(r.priority_step_ms, tick);
+  c.preferred_leader = r.preferred_leader;
+  c.unsafe.grant_multiple_votes_per_term = r.unsafe_multiple_votes;
+  c.unsafe.ignore_drift_in_lease = r.unsafe_lease_ignores_drift;
+  return c;
+}
+
+std::unique_ptr<Elector> make_elector(const Scenario& scenario, NodeId id,
+                                      const HardState& restored, Rng rng) {
+  if (scenario.algorithm == "raft") {
+    return std::make_unique<raft::RaftElector>(raft_config(scenario, id), restored, rng);
+  }
+  throw std::invalid_argument("simulator: algorithm '" + scenario.algorithm + "' is not available");
+}
+
+}  // namespace baton::sim

@@ -1,0 +1,26 @@
+// Builds the elector core a scenario asks for: the adapter between the simulator's settings (in
+// milliseconds) and each algorithm's config (in ticks).
+#pragma once
+
+#include <memory>
+
+#include "core/elector.hpp"
+#include "core/raft/config.hpp"
+#include "core/rng.hpp"
+#include "sim/scenario.hpp"
+
+namespace baton::sim {
+
+/// ms -> ticks with the scenario's tick length: round(ms / tick_ms).
+std::uint32_t ms_to_ticks(double ms, double tick_ms);
+
+/// The Raft config for node `id` of `scenario`: members 1..N, timeouts converted to ticks,
+/// priorities, preferred leader and the test-only unsafe switches.
+raft::Config raft_config(const Scenario& scenario, NodeId id);
+
+/// A fresh core for node `id`, restored from `restored`, with its own random stream. Throws
+/// std::invalid_argument for an algorithm the simulator does not know.
+std::unique_ptr<Elector> make_elector(const Scenario& scenario, NodeId id,
+                                      const HardState& restored, Rng rng);
+
+}  // namespace baton::sim

@@ -1,0 +1,1091 @@
+#include "sim/engine.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <stdexcept>
+
+#include "sim/algorithm_factory.hpp"
+#include "sim/nemesis.hpp"
+
+namespace baton::sim {
+namespace {
+
+Term message_term(const Message& message) {
+  return std::visit([](const auto& m) -> Term { return m.term; }, message);
+}
+
+std::uint64_t mix(std::uint64_t x) {
+  x += 0x9E3779B97F4A7C15ull;
+  x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ull;
+  x = (x ^ (x >> 27)) * 0x94D049BB133111EBull;
+  return x ^ (x >> 31);
+}
+
+const char* fault_name(Fault::Kind kind) {
+  switch (kind) {
+    case Fault::Kind::Crash:
+      return "crash";
+    case Fault::Kind::CrashWipe:
+      return "crash+wipe";
+    case Fault::Kind::Restart:
+      return "restart";
+    case Fault::Kind::Pause:
+      return "pause";
+    case Fault::Kind::Resume:
+      return "resume";
+    case Fault::Kind::Isolate:
+      return "isolate";
+    case Fault::Kind::Partition:
+      return "partition";
+    case Fault::Kind::Cut:
+      return "cut";
+    case Fault::Kind::Heal:
+      return "heal";
+    case Fault::Kind::SetLoss:
+      return "set loss";
+    case Fault::Kind::SetDuplicate:
+      return "set duplicate";
+    case Fault::Kind::SetLatency:
+      return "set latency";
+    case Fault::Kind::Resign:
+      return "resign";
+    case Fault::Kind::Transfer:
+      return "transfer";
+  }
+  return "fault";
+}
+
+std::string node_list(const std::vector<NodeId>& ids) {
+  std::string s;
+  for (NodeId id : ids) {
+    if (!s.empty()) s += ",";
+    s += 'n';  // (appended piecewise: GCC 12 -Wrestrict misfires on "n" + std::to_string)
+    s += std::to_string(id);
+  }
+  return s.empty() ? "nobody" : s;
+}
+
+}  // namespace
+
+Simulation::Simulation(const Scenario& scenario, std::uint64_t seed, const RunOptions& options)
+    : scenario_(scenario),
+      options_(options),
+      n_(scenario.nodes),
+      tick_us_(std::max<Micros>(1, ms_to_micros(scenario.tick_ms))),
+      writer_us_(scenario.writer.interval_ms > 0
+                     ? std::max<Micros>(1, ms_to_micros(scenario.writer.interval_ms))
+                     : 0),
+      end_(scenario.duration),
+      tracing_(static_cast<bool>(options.trace)),
+      elector_seed_(0),
+      links_(scenario.nodes),
+      network_(scenario.network),
+      ring_(options.keep_last_events) {
+  if (n_ == 0) throw std::invalid_argument("scenario has no nodes");
+  result_.seed = seed;
+  // Fixed fork order; every stream is forked even when unused so the order never shifts.
+  Rng root(seed);
+  network_rng_ = root.fork(1);
+  fault_rng_ = root.fork(2);
+  elector_seed_ = root.fork(3).next();
+  nemesis_rng_ = root.fork(4);
+  clock_rng_ = root.fork(5);
+  disk_rng_ = root.fork(6);
+
+  nodes_.resize(n_ + 1);
+  status_.resize(n_ + 1);
+  active_.assign(n_ + 1, 0);
+  pool_.reserve(256);
+  free_slots_.reserve(256);
+
+  // Clocks: explicit per-node settings win; others draw skew then drift, node by node.
+  for (NodeId id = 1; id <= n_; ++id) {
+    const double skew_draw = (clock_rng_.unit() * 2 - 1) * scenario.clocks.skew_ms_max;
+    const double drift_draw = (clock_rng_.unit() * 2 - 1) * scenario.clocks.drift_max;
+    auto it = scenario.clocks.per_node.find(id);
+    NodeClockModel& c = nodes_[id].clock;
+    c.skew_us = (it != scenario.clocks.per_node.end() ? it->second.skew_ms : skew_draw) * 1000.0;
+    c.drift = it != scenario.clocks.per_node.end() ? it->second.drift : drift_draw;
+  }
+
+  // The fault schedule: the scenario's, plus the nemesis', stable-sorted by time.
+  faults_ = scenario.faults;
+  if (scenario.nemesis.enabled) {
+    auto generated = generate_nemesis(scenario, nemesis_rng_);
+    faults_.insert(faults_.end(), generated.begin(), generated.end());
+  }
+  std::stable_sort(faults_.begin(), faults_.end(),
+                   [](const TimedFault& a, const TimedFault& b) { return a.at < b.at; });
+  for (std::uint32_t i = 0; i < faults_.size(); ++i) {
+    queue_.push(Event{faults_[i].at, 0, EventKind::Fault, 0, i, 0});
+  }
+
+  // Probes at the edges of time-windowed expectations, so they are judged at exact instants.
+  exp_state_.resize(scenario.expectations.size());
+  for (const Expectation& e : scenario.expectations) {
+    using K = Expectation::Kind;
+    if (e.kind == K::NoLeaderAmong || e.kind == K::StableLeader || e.kind == K::LeaderIs) {
+      has_windows_ = true;
+      queue_.push(Event{e.from, 0, EventKind::Probe, 0, 0, 0});
+      if (e.kind != K::LeaderIs) queue_.push(Event{e.to, 0, EventKind::Probe, 0, 0, 0});
+    }
+  }
+
+  for (NodeId id = 1; id <= n_; ++id) {
+    nodes_[id].core = build_core(id);
+    status_[id] = nodes_[id].core->status();
+    active_[id] = 1;
+    start_timers(id);
+  }
+  for (NodeId id = 1; id <= n_; ++id) {
+    if (nodes_[id].core->has_output()) drain_output(id);
+  }
+}
+
+std::unique_ptr<Elector> Simulation::build_core(NodeId id) {
+  Node& node = nodes_[id];
+  // Each (node, restart count) gets its own stream, independent of every other node's history.
+  Rng rng(mix(elector_seed_ ^ mix(static_cast<std::uint64_t>(id) << 32 | node.restarts)));
+  if (options_.elector_factory) return options_.elector_factory(scenario_, id, node.persisted, rng);
+  return make_elector(scenario_, id, node.persisted, rng);
+}
+
+void Simulation::start_timers(NodeId id) {
+  Node& node = nodes_[id];
+  node.next_tick_k = node.clock.first_after(now_, tick_us_);
+  queue_.push(Event{node.clock.instant(node.next_tick_k, tick_us_), 0, EventKind::Tick, id, 0,
+                    node.timer_gen});
+  if (writer_us_ > 0) {
+    node.next_write_k = node.clock.first_after(now_, writer_us_);
+    queue_.push(Event{node.clock.instant(node.next_write_k, writer_us_), 0, EventKind::WriterFire,
+                      id, 0, node.timer_gen});
+  }
+}
+
+void Simulation::schedule_fault(Micros at, const Fault& fault) {
+  faults_.push_back(TimedFault{at, fault});
+  queue_.push(Event{at, 0, EventKind::Fault, 0, static_cast<std::uint32_t>(faults_.size() - 1), 0});
+}
+
+void Simulation::run_until(Micros until) {
+  const Micros limit = std::min(until, end_);
+  while (!queue_.empty() && !stopped()) {
+    if (queue_.top().time > limit) break;
+    const Event event = queue_.pop();
+    now_ = std::max(now_, event.time);
+    ++result_.events;
+    handle(event);
+    after_event(event.kind == EventKind::Probe);
+  }
+  if (!stopped()) now_ = std::max(now_, limit);
+}
+
+RunResult Simulation::run() {
+  run_until(end_);
+  return finish();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Events
+
+void Simulation::handle(const Event& e) {
+  switch (e.kind) {
+    case EventKind::Tick:
+      if (e.gen == nodes_[e.node].timer_gen && !nodes_[e.node].crashed && !nodes_[e.node].paused)
+        on_tick(e.node);
+      break;
+    case EventKind::Deliver:
+      on_deliver(e.arg);
+      break;
+    case EventKind::DiskDone:
+      if (e.gen == nodes_[e.node].incarnation && !nodes_[e.node].crashed) {
+        // A paused node's completions are deferred: its driver thread is frozen too.
+        if (nodes_[e.node].paused) {
+          ++nodes_[e.node].disk_done_deferred;
+        } else {
+          complete_disk_write(e.node);
+        }
+      }
+      break;
+    case EventKind::Fault:
+      on_fault(faults_[e.arg].fault);
+      break;
+    case EventKind::AutoResume:
+      if (nodes_[e.node].paused && nodes_[e.node].pause_gen == e.gen) {
+        record({now_, TraceKind::Fault, 0, e.node, 0, 0, 0, 0, "resume (pause ended)"});
+        resume(e.node);
+        maybe_cancel_failover();
+      }
+      break;
+    case EventKind::WriterFire:
+      if (e.gen == nodes_[e.node].timer_gen && !nodes_[e.node].crashed && !nodes_[e.node].paused)
+        on_writer(e.node);
+      break;
+    case EventKind::WriteArrive:
+      on_write_arrive(e.arg);
+      break;
+    case EventKind::Probe:
+      break;
+  }
+}
+
+void Simulation::on_tick(NodeId id) {
+  Node& node = nodes_[id];
+  ++node.ticks;
+  node.core->tick();
+  if (node.core->has_output()) drain_output(id);
+  update_status(id);
+  ++node.next_tick_k;
+  queue_.push(Event{node.clock.instant(node.next_tick_k, tick_us_), 0, EventKind::Tick, id, 0,
+                    node.timer_gen});
+}
+
+void Simulation::on_deliver(std::uint32_t slot) {
+  const Envelope& env = pool_[slot];
+  const NodeId to = env.to;
+  if (to < 1 || to > n_ || nodes_[to].crashed) {
+    free_slot(slot);
+    return;
+  }
+  // A partition that formed while the message was in flight drops it too.
+  if (links_.blocked(env.from, to)) {
+    record({now_, TraceKind::DropDelivery,
+            static_cast<std::uint8_t>(message_counter_slot(env.message)), to, env.from,
+            message_term(env.message), 0, 0, "link blocked"});
+    free_slot(slot);
+    return;
+  }
+  if (nodes_[to].paused) {
+    nodes_[to].inbox.push_back(slot);
+    return;
+  }
+  nodes_[to].core->step(env);
+  free_slot(slot);
+  if (nodes_[to].core->has_output()) drain_output(to);
+  update_status(to);
+}
+
+void Simulation::on_writer(NodeId id) {
+  attempt_write(id);
+  Node& node = nodes_[id];
+  ++node.next_write_k;
+  queue_.push(Event{node.clock.instant(node.next_write_k, writer_us_), 0, EventKind::WriterFire, id,
+                    0, node.timer_gen});
+}
+
+void Simulation::attempt_write(NodeId id) {
+  const Status& s = status_[id];
+  if (s.role != Role::Leader) return;
+  if (scenario_.writer.check_lease && !s.lease_valid) return;
+  ++result_.writes_attempted;
+  // The resource is an extra endpoint reachable from every node: latency and loss apply,
+  // partitions do not (it models shared storage outside the cluster's network).
+  if (network_rng_.chance(network_.settings().loss)) {
+    record({now_,
+            TraceKind::Write,
+            static_cast<std::uint8_t>(WriteFate::Lost),
+            id,
+            0,
+            s.term,
+            s.fence_token,
+            0,
+            {}});
+    return;
+  }
+  const Micros latency = network_.latency(network_rng_);
+  std::uint32_t slot;
+  if (!free_writes_.empty()) {
+    slot = free_writes_.back();
+    free_writes_.pop_back();
+  } else {
+    slot = static_cast<std::uint32_t>(writes_.size());
+    writes_.emplace_back();
+  }
+  writes_[slot] = WriteInFlight{id, s.fence_token};
+  queue_.push(Event{now_ + latency, 0, EventKind::WriteArrive, id, slot, 0});
+}
+
+void Simulation::on_write_arrive(std::uint32_t slot) {
+  const WriteInFlight w = writes_[slot];
+  free_writes_.push_back(slot);
+  const bool accept = !scenario_.writer.fencing || !resource_any_ || w.token >= resource_max_token_;
+  if (!accept) {
+    ++result_.writes_rejected;
+    record({now_,
+            TraceKind::Write,
+            static_cast<std::uint8_t>(WriteFate::Rejected),
+            w.writer,
+            0,
+            0,
+            w.token,
+            0,
+            {}});
+    return;
+  }
+  ++result_.writes_accepted;
+  if (!resource_any_ || w.token > resource_max_token_) resource_max_token_ = w.token;
+  resource_any_ = true;
+  if (auto detail = fencing_.on_accepted(w.token, w.writer)) {
+    ++result_.stale_writes_accepted;
+    record({now_,
+            TraceKind::Write,
+            static_cast<std::uint8_t>(WriteFate::Stale),
+            w.writer,
+            0,
+            0,
+            w.token,
+            0,
+            {}});
+    violate("fencing", std::move(*detail));
+    return;
+  }
+  record({now_,
+          TraceKind::Write,
+          static_cast<std::uint8_t>(WriteFate::Accepted),
+          w.writer,
+          0,
+          0,
+          w.token,
+          0,
+          {}});
+}
+
+// ---------------------------------------------------------------------------------------------
+// Node plumbing: output batches, disk, network
+
+void Simulation::drain_output(NodeId id) {
+  Node& node = nodes_[id];
+  out_.clear();
+  node.core->take_output(out_);
+  for (const CoreEvent& ev : out_.events) {
+    switch (ev.kind) {
+      case CoreEventKind::CampaignStarted:
+        ++result_.elections;
+        if (ev.term >= term_seen_.size()) term_seen_.resize(ev.term + 1, 0);
+        if (!term_seen_[ev.term]) {
+          term_seen_[ev.term] = 1;
+          ++result_.terms_started;
+        }
+        break;
+      case CoreEventKind::PreVoteStarted:
+        ++result_.pre_vote_rounds;
+        break;
+      case CoreEventKind::BecameLeader:
+        ++result_.leaders_elected;
+        break;
+      default:
+        break;
+    }
+    if (ev.kind == CoreEventKind::BecameLeader) continue;  // the Leadership record says it better
+    record({now_, TraceKind::Core, static_cast<std::uint8_t>(ev.kind), id, ev.peer, ev.term,
+            ev.value, 0, ev.reason});
+  }
+  for (const LeadershipChange& change : out_.leadership) {
+    record({now_,
+            TraceKind::Leadership,
+            0,
+            id,
+            0,
+            change.term,
+            change.gained ? 1u : 0u,
+            change.fence_token,
+            {}});
+  }
+  // Persist before send. Immediate when the disk is idle and writes take no time, or when the batch
+  // has nothing to write and nothing is queued ahead of it; otherwise queue behind earlier batches.
+  const bool disk_idle = node.disk.empty();
+  const bool instant_disk = scenario_.disk.latency_ms_max <= 0;
+  if (disk_idle && (!out_.hard_state || instant_disk)) {
+    if (out_.hard_state) {
+      node.persisted = *out_.hard_state;
+      record({now_,
+              TraceKind::Persist,
+              0,
+              id,
+              node.persisted.voted_for,
+              node.persisted.term,
+              0,
+              0,
+              {}});
+    }
+    for (const Envelope& env : out_.messages) send(env);
+    return;
+  }
+  Batch batch;
+  batch.hard_state = out_.hard_state;
+  batch.slots.reserve(out_.messages.size());
+  for (const Envelope& env : out_.messages) batch.slots.push_back(alloc_slot(env));
+  if (batch.hard_state) {
+    const Micros lo = ms_to_micros(scenario_.disk.latency_ms_min);
+    const Micros hi = std::max(lo, ms_to_micros(scenario_.disk.latency_ms_max));
+    const Micros latency = static_cast<Micros>(
+        disk_rng_.uniform(static_cast<std::uint64_t>(lo), static_cast<std::uint64_t>(hi)));
+    // One serial disk: a write cannot complete before the one queued ahead of it.
+    node.disk_free_at = std::max(now_ + latency, node.disk_free_at);
+    queue_.push(Event{node.disk_free_at, 0, EventKind::DiskDone, id, 0, node.incarnation});
+  }
+  node.disk.push_back(std::move(batch));
+}
+
+void Simulation::complete_disk_write(NodeId id) {
+  Node& node = nodes_[id];
+  // The front batch is the write that completed; batches behind it without a write go with it.
+  bool first = true;
+  while (!node.disk.empty() && (first || !node.disk.front().hard_state)) {
+    Batch batch = std::move(node.disk.front());
+    node.disk.pop_front();
+    if (batch.hard_state) {
+      node.persisted = *batch.hard_state;
+      record({now_,
+              TraceKind::Persist,
+              0,
+              id,
+              node.persisted.voted_for,
+              node.persisted.term,
+              0,
+              0,
+              {}});
+    }
+    for (std::uint32_t slot : batch.slots) {
+      const Envelope env = pool_[slot];
+      free_slot(slot);
+      send(env);
+    }
+    first = false;
+  }
+}
+
+std::uint32_t Simulation::alloc_slot(const Envelope& envelope) {
+  if (!free_slots_.empty()) {
+    const std::uint32_t slot = free_slots_.back();
+    free_slots_.pop_back();
+    pool_[slot] = envelope;
+    return slot;
+  }
+  pool_.push_back(envelope);
+  return static_cast<std::uint32_t>(pool_.size() - 1);
+}
+
+void Simulation::send(const Envelope& env) {
+  const std::size_t slot_kind = message_counter_slot(env.message);
+  ++result_.messages_sent[slot_kind];
+  if (is_election_message(env.message)) ++result_.election_messages;
+  TraceRecord r{now_,
+                TraceKind::Send,
+                static_cast<std::uint8_t>(slot_kind),
+                env.from,
+                env.to,
+                message_term(env.message),
+                0,
+                0,
+                {}};
+  if (env.to < 1 || env.to > n_ || links_.blocked(env.from, env.to)) {
+    r.value = static_cast<std::uint64_t>(SendFate::Blocked);
+    record(r);
+    return;
+  }
+  const Delivery d = network_.draw(network_rng_);
+  if (d.lost) {
+    r.value = static_cast<std::uint64_t>(SendFate::Lost);
+    record(r);
+    return;
+  }
+  r.value = static_cast<std::uint64_t>(d.duplicated ? SendFate::Duplicated : SendFate::Sent);
+  record(r);
+  queue_.push(Event{now_ + d.latency_us, 0, EventKind::Deliver, env.to, alloc_slot(env), 0});
+  if (d.duplicated) {
+    queue_.push(
+        Event{now_ + d.duplicate_latency_us, 0, EventKind::Deliver, env.to, alloc_slot(env), 0});
+  }
+}
+
+void Simulation::update_status(NodeId id) {
+  const Status s = nodes_[id].core->status();
+  Status& old = status_[id];
+  const bool changed = s.role != old.role || s.term != old.term || s.leader != old.leader ||
+                       s.lease_valid != old.lease_valid || s.fence_token != old.fence_token;
+  old = s;
+  if (!changed) return;
+  dirty_ = true;
+  if (s.role == Role::Leader) {
+    if (auto detail = election_safety_.on_leader(id, s.term))
+      violate("election-safety", std::move(*detail));
+  }
+}
+
+void Simulation::crash(NodeId id, bool wipe) {
+  Node& node = nodes_[id];
+  node.core.reset();
+  node.crashed = true;
+  node.paused = false;
+  ++node.incarnation;
+  ++node.timer_gen;
+  for (const Batch& batch : node.disk) {
+    for (std::uint32_t slot : batch.slots) free_slot(slot);
+  }
+  node.disk.clear();  // the pending writes never happened; their messages never leave
+  node.disk_free_at = 0;
+  node.disk_done_deferred = 0;
+  for (std::uint32_t slot : node.inbox) free_slot(slot);
+  node.inbox.clear();
+  node.writer_missed = false;
+  if (wipe) node.persisted = HardState{};
+  status_[id] = Status{};
+  status_[id].id = id;
+  active_[id] = 0;
+  dirty_ = true;
+}
+
+void Simulation::restart(NodeId id) {
+  Node& node = nodes_[id];
+  ++node.restarts;
+  node.crashed = false;
+  ++node.timer_gen;
+  node.core = build_core(id);
+  active_[id] = 1;
+  update_status(id);
+  dirty_ = true;
+  start_timers(id);
+  if (node.core->has_output()) drain_output(id);
+}
+
+void Simulation::pause(NodeId id, Micros duration) {
+  Node& node = nodes_[id];
+  node.paused = true;
+  ++node.timer_gen;
+  ++node.pause_gen;
+  node.writer_missed = false;
+  active_[id] = 0;
+  dirty_ = true;
+  if (duration > 0)
+    queue_.push(Event{now_ + duration, 0, EventKind::AutoResume, id, 0, node.pause_gen});
+}
+
+void Simulation::resume(NodeId id) {
+  Node& node = nodes_[id];
+  node.paused = false;
+  ++node.timer_gen;
+  ++node.pause_gen;
+  active_[id] = 1;
+  dirty_ = true;
+  // Order on waking (decided): disk completions that finished meanwhile; then every missed tick one
+  // by one (a real runtime catches up elapsed monotonic time first, which is how a paused leader
+  // notices its lease expired); then one write if the writer's timer fell due during the pause (the
+  // classic stale write after a GC pause); then the messages that queued up, in arrival order.
+  while (node.disk_done_deferred > 0 && !node.crashed) {
+    --node.disk_done_deferred;
+    complete_disk_write(id);
+  }
+  while (node.clock.instant(node.next_tick_k, tick_us_) <= now_) {
+    ++node.ticks;
+    node.core->tick();
+    if (node.core->has_output()) drain_output(id);
+    update_status(id);
+    ++node.next_tick_k;
+  }
+  queue_.push(Event{node.clock.instant(node.next_tick_k, tick_us_), 0, EventKind::Tick, id, 0,
+                    node.timer_gen});
+  if (writer_us_ > 0) {
+    if (node.clock.instant(node.next_write_k, writer_us_) <= now_) {
+      attempt_write(id);
+      node.next_write_k = node.clock.first_after(now_, writer_us_);
+    }
+    queue_.push(Event{node.clock.instant(node.next_write_k, writer_us_), 0, EventKind::WriterFire,
+                      id, 0, node.timer_gen});
+  }
+  std::vector<std::uint32_t> inbox;
+  inbox.swap(node.inbox);
+  for (std::uint32_t slot : inbox) {
+    if (node.crashed || node.paused) {
+      free_slot(slot);
+      continue;
+    }
+    node.core->step(pool_[slot]);
+    free_slot(slot);
+    if (node.core->has_output()) drain_output(id);
+    update_status(id);
+  }
+  inbox.clear();
+  if (node.inbox.empty()) node.inbox.swap(inbox);  // keep the capacity
+}
+
+// ---------------------------------------------------------------------------------------------
+// Faults
+
+NodeId Simulation::current_leader() const {
+  NodeId best = kNoNode;
+  for (NodeId id = 1; id <= n_; ++id) {
+    if (!active(id) || status_[id].role != Role::Leader) continue;
+    if (best == kNoNode || status_[id].term > status_[best].term) best = id;
+  }
+  return best;
+}
+
+std::vector<NodeId> Simulation::resolve(const Target& target, const std::vector<NodeId>& exclude) {
+  std::vector<NodeId> out;
+  auto excluded = [&](NodeId id) {
+    return std::find(exclude.begin(), exclude.end(), id) != exclude.end();
+  };
+  switch (target.kind) {
+    case Target::Kind::Node:
+      if (target.node >= 1 && target.node <= n_) out.push_back(target.node);
+      break;
+    case Target::Kind::Leader:
+      if (NodeId l = current_leader(); l != kNoNode) out.push_back(l);
+      break;
+    case Target::Kind::Follower:
+    case Target::Kind::Random: {
+      const NodeId leader = target.kind == Target::Kind::Follower ? current_leader() : kNoNode;
+      std::vector<NodeId> pool;
+      for (NodeId id = 1; id <= n_; ++id) {
+        if (live(id) && id != leader) pool.push_back(id);
+      }
+      if (!pool.empty()) out.push_back(pool[fault_rng_.uniform(0, pool.size() - 1)]);
+      break;
+    }
+    case Target::Kind::Crashed:
+      for (NodeId id = 1; id <= n_; ++id) {
+        if (nodes_[id].crashed) out.push_back(id);
+      }
+      break;
+    case Target::Kind::Paused:
+      for (NodeId id = 1; id <= n_; ++id) {
+        if (nodes_[id].paused) out.push_back(id);
+      }
+      break;
+    case Target::Kind::All:
+    case Target::Kind::Others:
+      for (NodeId id = 1; id <= n_; ++id) {
+        if (!excluded(id)) out.push_back(id);
+      }
+      break;
+    case Target::Kind::Minority:
+      if (!last_partition_.empty()) {
+        auto smallest =
+            std::min_element(last_partition_.begin(), last_partition_.end(),
+                             [](const auto& a, const auto& b) { return a.size() < b.size(); });
+        out = *smallest;
+      }
+      break;
+  }
+  return out;
+}
+
+void Simulation::apply_partition(const Fault& fault) {
+  // Groups are resolved in order, each role target exactly once (Follower/Random draw from the
+  // fault stream); `others` takes every node not named in any other group. Nodes not named
+  // anywhere (and with no `others` group) form one extra group of their own.
+  std::vector<std::vector<NodeId>> resolved(fault.groups.size());
+  std::vector<NodeId> named;
+  for (std::size_t g = 0; g < fault.groups.size(); ++g) {
+    for (const Target& t : fault.groups[g]) {
+      if (t.kind == Target::Kind::Others) continue;
+      for (NodeId id : resolve(t)) {
+        resolved[g].push_back(id);
+        named.push_back(id);
+      }
+    }
+  }
+  for (std::size_t g = 0; g < fault.groups.size(); ++g) {
+    for (const Target& t : fault.groups[g]) {
+      if (t.kind != Target::Kind::Others) continue;
+      for (NodeId id : resolve(t, named)) resolved[g].push_back(id);
+    }
+  }
+  std::vector<std::uint32_t> group_of(n_ + 1, 0);
+  std::vector<std::vector<NodeId>> groups;
+  for (const auto& candidates : resolved) {
+    std::vector<NodeId> members;
+    for (NodeId id : candidates) {
+      if (group_of[id] == 0) {
+        group_of[id] = static_cast<std::uint32_t>(groups.size() + 1);
+        members.push_back(id);
+      }
+    }
+    if (!members.empty()) groups.push_back(std::move(members));
+  }
+  std::vector<NodeId> rest;
+  for (NodeId id = 1; id <= n_; ++id) {
+    if (group_of[id] == 0) rest.push_back(id);
+  }
+  if (!rest.empty()) {
+    for (NodeId id : rest) group_of[id] = static_cast<std::uint32_t>(groups.size() + 1);
+    groups.push_back(rest);
+  }
+  links_.set_partition(group_of);
+  last_partition_ = groups;
+}
+
+bool Simulation::leader_cut_off(NodeId leader) const {
+  return links_.reachable_from(leader) < majority() || links_.reachable_to(leader) < majority();
+}
+
+void Simulation::on_fault(const Fault& fault) {
+  const std::optional<std::pair<NodeId, Term>> ack_before = ack_;
+  const NodeId leader_now = current_leader();
+  std::vector<NodeId> targets;
+  for (const Target& t : fault.targets) {
+    for (NodeId id : resolve(t)) {
+      if (std::find(targets.begin(), targets.end(), id) == targets.end()) targets.push_back(id);
+    }
+  }
+  std::string text = fault_name(fault.kind);
+  bool hit_leader = false;  // the fault took the acknowledged leader out (starts a failover timer)
+  const NodeId acked = ack_before ? ack_before->first : kNoNode;
+  auto describe_targets = [&] {
+    text += " " + node_list(targets);
+    if (acked != kNoNode && std::find(targets.begin(), targets.end(), acked) != targets.end()) {
+      text += " (the leader)";
+    }
+  };
+  const bool needs_leader_target =
+      std::any_of(fault.targets.begin(), fault.targets.end(),
+                  [](const Target& t) { return t.kind == Target::Kind::Leader; });
+  if (needs_leader_target && leader_now == kNoNode && fault.kind != Fault::Kind::Transfer) {
+    record({now_, TraceKind::Fault, 0, 0, 0, 0, 0, 0, own(text + " skipped: no leader")});
+    return;
+  }
+
+  switch (fault.kind) {
+    case Fault::Kind::Crash:
+    case Fault::Kind::CrashWipe:
+      describe_targets();
+      record({now_, TraceKind::Fault, 0, 0, 0, 0, 0, 0, own(text)});
+      for (NodeId id : targets) {
+        if (nodes_[id].crashed) continue;
+        crash(id, fault.kind == Fault::Kind::CrashWipe);
+        hit_leader |= id == acked;
+      }
+      break;
+    case Fault::Kind::Restart:
+      describe_targets();
+      record({now_, TraceKind::Fault, 0, 0, 0, 0, 0, 0, own(text)});
+      for (NodeId id : targets) {
+        if (nodes_[id].crashed) restart(id);
+      }
+      break;
+    case Fault::Kind::Pause:
+      describe_targets();
+      record({now_, TraceKind::Fault, 0, 0, 0, 0, 0, 0, own(text)});
+      for (NodeId id : targets) {
+        if (!live(id) || nodes_[id].paused) continue;
+        pause(id, fault.duration);
+        hit_leader |= id == acked;
+      }
+      break;
+    case Fault::Kind::Resume:
+      describe_targets();
+      record({now_, TraceKind::Fault, 0, 0, 0, 0, 0, 0, own(text)});
+      for (NodeId id : targets) {
+        if (nodes_[id].paused) resume(id);
+      }
+      break;
+    case Fault::Kind::Isolate:
+      describe_targets();
+      record({now_, TraceKind::Fault, 0, 0, 0, 0, 0, 0, own(text)});
+      for (NodeId id : targets) links_.isolate(id);
+      hit_leader = acked != kNoNode && leader_cut_off(acked);
+      break;
+    case Fault::Kind::Partition: {
+      apply_partition(fault);
+      for (const auto& g : last_partition_) text += " {" + node_list(g) + "}";
+      record({now_, TraceKind::Fault, 0, 0, 0, 0, 0, 0, own(text)});
+      hit_leader = acked != kNoNode && leader_cut_off(acked);
+      break;
+    }
+    case Fault::Kind::Cut: {
+      std::vector<NodeId> from = resolve(fault.from);
+      std::vector<NodeId> to = resolve(fault.to, from);
+      if (fault.from.kind == Target::Kind::Others) from = resolve(fault.from, to);
+      for (NodeId a : from) {
+        for (NodeId b : to) {
+          if (a == b) continue;
+          links_.cut(a, b);
+          if (fault.both_ways) links_.cut(b, a);
+        }
+      }
+      text += " " + node_list(from) + (fault.both_ways ? " <-> " : " -> ") + node_list(to);
+      record({now_, TraceKind::Fault, 0, 0, 0, 0, 0, 0, own(text)});
+      hit_leader = acked != kNoNode && leader_cut_off(acked);
+      break;
+    }
+    case Fault::Kind::Heal:
+      links_.heal();
+      record({now_, TraceKind::Fault, 0, 0, 0, 0, 0, 0, own(text)});
+      break;
+    case Fault::Kind::SetLoss:
+      network_.settings().loss = fault.value;
+      record({now_, TraceKind::Fault, 0, 0, 0, 0, 0, 0,
+              own(text + " " + std::to_string(fault.value))});
+      break;
+    case Fault::Kind::SetDuplicate:
+      network_.settings().duplicate = fault.value;
+      record({now_, TraceKind::Fault, 0, 0, 0, 0, 0, 0,
+              own(text + " " + std::to_string(fault.value))});
+      break;
+    case Fault::Kind::SetLatency:
+      network_.settings().model = LatencyModel::Uniform;
+      network_.settings().latency_ms_min = fault.value;
+      network_.settings().latency_ms_max = std::max(fault.value, fault.value2);
+      record({now_, TraceKind::Fault, 0, 0, 0, 0, 0, 0,
+              own(text + " " + std::to_string(fault.value) + "-" + std::to_string(fault.value2) +
+                  "ms")});
+      break;
+    case Fault::Kind::Resign:
+      describe_targets();
+      record({now_, TraceKind::Fault, 0, 0, 0, 0, 0, 0, own(text)});
+      for (NodeId id : targets) {
+        if (!active(id)) continue;
+        const RequestResult r = nodes_[id].core->resign();
+        if (nodes_[id].core->has_output()) drain_output(id);
+        update_status(id);
+        hit_leader |= id == acked && r == RequestResult::Ok;
+      }
+      break;
+    case Fault::Kind::Transfer: {
+      // From: an explicit node if given, else the current leader. To: the target resolved now.
+      const NodeId from = fault.from.kind == Target::Kind::Node && fault.from.node != kNoNode
+                              ? fault.from.node
+                              : leader_now;
+      const std::vector<NodeId> to = resolve(fault.to, {from});
+      if (from == kNoNode || !active(from) || to.empty()) {
+        record({now_, TraceKind::Fault, 0, 0, 0, 0, 0, 0,
+                own(text + " skipped: no leader or no target")});
+        break;
+      }
+      const RequestResult r = nodes_[from].core->transfer(to.front());
+      record({now_, TraceKind::Fault, 0, 0, 0, 0, 0, 0,
+              own(text + " n" + std::to_string(from) + " -> n" + std::to_string(to.front()) + ": " +
+                  std::string(to_string(r)))});
+      if (nodes_[from].core->has_output()) drain_output(from);
+      update_status(from);
+      hit_leader = from == acked && r == RequestResult::Ok;
+      break;
+    }
+  }
+  if (hit_leader && !failover_) {
+    failover_ = FailoverTimer{now_, ack_before->first, ack_before->second};
+  }
+  if (fault.kind == Fault::Kind::Resume || fault.kind == Fault::Kind::Heal) maybe_cancel_failover();
+}
+
+void Simulation::maybe_cancel_failover() {
+  if (!failover_) return;
+  // The fault was undone. If the same leadership is still acknowledged and nobody moved on to a
+  // higher term, no failover happened: cancel the measurement.
+  ack_ = compute_ack(nullptr);
+  if (!ack_ || ack_->first != failover_->leader || ack_->second != failover_->term) return;
+  for (NodeId id = 1; id <= n_; ++id) {
+    if (live(id) && status_[id].term > failover_->term) return;
+  }
+  failover_.reset();
+  record({now_, TraceKind::Note, 0, 0, 0, 0, 0, 0,
+          "failover cancelled: the fault was undone in time"});
+}
+
+// ---------------------------------------------------------------------------------------------
+// After every event: acknowledged leader, checkers, metrics, expectations
+
+std::optional<std::pair<NodeId, Term>> Simulation::compute_ack(std::uint64_t* acks) const {
+  std::optional<std::pair<NodeId, Term>> best;
+  for (NodeId l = 1; l <= n_; ++l) {
+    const Status& s = status_[l];
+    if (!live(l) || s.role != Role::Leader) continue;
+    std::uint32_t count = 0;
+    for (NodeId j = 1; j <= n_; ++j) {
+      if (live(j) && status_[j].term == s.term && status_[j].leader == l) ++count;
+    }
+    if (count >= majority() && (!best || s.term > best->second)) {
+      best = std::make_pair(l, s.term);
+      if (acks) *acks = count;
+    }
+  }
+  return best;
+}
+
+void Simulation::after_event(bool probe) {
+  if (stopped()) return;
+  if (dirty_) {
+    dirty_ = false;
+    if (auto detail = lease_safety_.check(status_, active_)) {
+      violate("lease-safety", std::move(*detail));
+      return;
+    }
+    std::uint64_t acks = 0;
+    const auto ack = compute_ack(&acks);
+    if (ack != ack_) {
+      ack_ = ack;
+      if (ack) {
+        record({now_, TraceKind::Acknowledged, 0, ack->first, 0, ack->second, acks, n_, {}});
+        if (!result_.time_to_first_leader_ms) {
+          result_.time_to_first_leader_ms = static_cast<double>(now_) / 1000.0;
+        }
+        if (failover_ && (failover_->leader != ack->first || failover_->term != ack->second)) {
+          const Micros took = now_ - failover_->start;
+          result_.failover_ms.push_back(static_cast<double>(took) / 1000.0);
+          record({now_, TraceKind::Failover, 0, 0, 0, 0, static_cast<std::uint64_t>(took), 0, {}});
+          failover_.reset();
+        }
+      } else {
+        record({now_, TraceKind::AckLost, 0, 0, 0, 0, 0, 0, {}});
+      }
+    }
+    if (has_windows_) evaluate_windows();
+  } else if (probe && has_windows_) {
+    evaluate_windows();
+  }
+}
+
+std::vector<NodeId> Simulation::resolve_expectation_nodes(
+    const std::vector<Target>& targets) const {
+  std::vector<NodeId> out;
+  for (const Target& t : targets) {
+    if (t.kind == Target::Kind::Node) {
+      out.push_back(t.node);
+    } else if (t.kind == Target::Kind::Minority) {
+      if (!last_partition_.empty()) {
+        auto smallest =
+            std::min_element(last_partition_.begin(), last_partition_.end(),
+                             [](const auto& a, const auto& b) { return a.size() < b.size(); });
+        out.insert(out.end(), smallest->begin(), smallest->end());
+      }
+    } else {
+      for (NodeId id = 1; id <= n_; ++id) out.push_back(id);
+    }
+  }
+  return out;
+}
+
+void Simulation::evaluate_windows() {
+  for (std::size_t i = 0; i < scenario_.expectations.size(); ++i) {
+    const Expectation& e = scenario_.expectations[i];
+    ExpectationState& st = exp_state_[i];
+    if (!st.held) continue;
+    using K = Expectation::Kind;
+    switch (e.kind) {
+      case K::NoLeaderAmong:
+        if (now_ < e.from || now_ > e.to) break;
+        for (NodeId id : resolve_expectation_nodes(e.nodes)) {
+          if (id >= 1 && id <= n_ && live(id) && status_[id].role == Role::Leader) {
+            st.held = false;
+            st.detail = "n" + std::to_string(id) + " was leader (term " +
+                        std::to_string(status_[id].term) + ") at " +
+                        std::to_string(static_cast<double>(now_) / 1000.0) + "ms";
+            break;
+          }
+        }
+        break;
+      case K::StableLeader:
+        if (now_ < e.from || now_ > e.to) break;
+        if (!st.started) {
+          st.started = true;
+          st.pair = ack_;
+          if (!ack_) {
+            st.held = false;
+            st.detail = "no acknowledged leader at the start of the window";
+          }
+        } else if (ack_ != st.pair) {
+          st.held = false;
+          st.detail = "acknowledged leader changed at " +
+                      std::to_string(static_cast<double>(now_) / 1000.0) + "ms";
+        }
+        break;
+      case K::LeaderIs:
+        if (st.started || now_ < e.from) break;
+        st.started = true;
+        {
+          const auto want = resolve_expectation_nodes(e.nodes);
+          if (!ack_ || want.empty() || ack_->first != want.front()) {
+            st.held = false;
+            st.detail = ack_ ? "acknowledged leader is n" + std::to_string(ack_->first)
+                             : "no acknowledged leader";
+          }
+        }
+        break;
+      default:
+        break;
+    }
+  }
+}
+
+void Simulation::violate(const char* invariant, std::string detail) {
+  if (stopped()) return;
+  record({now_, TraceKind::Note, 0, 0, 0, 0, 0, 0,
+          own("VIOLATION " + std::string(invariant) + ": " + detail)});
+  Violation v;
+  v.seed = result_.seed;
+  v.time = now_;
+  v.invariant = invariant;
+  v.detail = std::move(detail);
+  v.last_events = ring_.format_all();
+  result_.violation = std::move(v);
+}
+
+RunResult Simulation::finish() {
+  if (finished_) return result_;
+  finished_ = true;
+  result_.simulated = now_;
+  for (std::size_t i = 0; i < scenario_.expectations.size(); ++i) {
+    const Expectation& e = scenario_.expectations[i];
+    ExpectationState& st = exp_state_[i];
+    using K = Expectation::Kind;
+    if (e.kind == K::Violation) continue;  // judged by sweep() over all seeds
+    ExpectationResult r{e, st.held, st.detail};
+    switch (e.kind) {
+      case K::FirstLeaderWithin: {
+        const auto& t = result_.time_to_first_leader_ms;
+        r.held = t && *t <= static_cast<double>(e.within) / 1000.0;
+        r.detail = t ? "first leader after " + std::to_string(*t) + "ms"
+                     : "no leader was ever acknowledged";
+        break;
+      }
+      case K::FailoverWithin: {
+        const double limit = static_cast<double>(e.within) / 1000.0;
+        r.held = true;
+        for (double f : result_.failover_ms) {
+          if (f > limit) {
+            r.held = false;
+            r.detail = "a failover took " + std::to_string(f) + "ms";
+          }
+        }
+        if (failover_ && static_cast<double>(now_ - failover_->start) / 1000.0 > limit) {
+          r.held = false;
+          r.detail = "a failover did not finish within the limit (still running at the end)";
+        }
+        break;
+      }
+      case K::LeaderAtEnd:
+        r.held = ack_.has_value();
+        r.detail =
+            ack_ ? "n" + std::to_string(ack_->first) + " leads term " + std::to_string(ack_->second)
+                 : "no acknowledged leader at the end";
+        break;
+      case K::LeaderIs:
+        if (!st.started) {
+          r.held = false;
+          r.detail = "the run ended before the instant";
+        }
+        break;
+      case K::StableLeader:
+      case K::NoLeaderAmong:
+        if (stopped() && now_ < e.to && r.held) r.detail = "run stopped early by a violation";
+        break;
+      case K::Violation:
+        break;
+    }
+    result_.expectations.push_back(std::move(r));
+  }
+  return result_;
+}
+
+void Simulation::record(const TraceRecord& r) {
+  ring_.push(r);
+  if (tracing_) options_.trace(format_record(r));
+}
+
+std::string_view Simulation::own(std::string text) {
+  owned_text_.push_back(std::move(text));
+  return owned_text_.back();
+}
+
+}  // namespace baton::sim

@@ -1,0 +1,194 @@
+// The simulation engine: one run of one scenario for one seed. It owns virtual time (one event
+// queue), the nodes (elector core + clock + disk + pause inbox), the network, the fenced resource,
+// the fault schedule, the checkers and the metrics. run_seed() is a thin wrapper; tests drive a
+// Simulation directly to look inside.
+//
+// Determinism (TigerBeetle VOPR habit): one Rng seeded by the seed; per-purpose streams are forked
+// from it in a fixed order (network, faults, electors, nemesis, clocks, disk) so an extra draw in
+// one place never perturbs another. Ties in time are broken by scheduling order.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/elector.hpp"
+#include "core/output.hpp"
+#include "core/rng.hpp"
+#include "sim/check_election_safety.hpp"
+#include "sim/check_fencing.hpp"
+#include "sim/check_lease_safety.hpp"
+#include "sim/event_queue.hpp"
+#include "sim/network.hpp"
+#include "sim/node_clock.hpp"
+#include "sim/scenario.hpp"
+#include "sim/simulator.hpp"
+#include "sim/trace.hpp"
+
+namespace baton::sim {
+
+class Simulation {
+ public:
+  Simulation(const Scenario& scenario, std::uint64_t seed, const RunOptions& options = {});
+  Simulation(const Simulation&) = delete;
+  Simulation& operator=(const Simulation&) = delete;
+
+  /// Processes every event with time <= `until` (and <= the scenario duration), unless a
+  /// violation stops the run.
+  void run_until(Micros until);
+  /// Runs to the scenario's end and returns the result (end-of-run expectations evaluated).
+  RunResult run();
+  /// Evaluates end-of-run expectations and returns the result; call once.
+  RunResult finish();
+
+  /// Adds a fault to the schedule (tests). `at` must not be in the past.
+  void schedule_fault(Micros at, const Fault& fault);
+
+  // --- introspection (tests) ---
+  Micros now() const { return now_; }
+  bool stopped() const { return result_.violation.has_value(); }
+  const RunResult& result() const { return result_; }
+  std::uint32_t nodes() const { return n_; }
+  const Status& status(NodeId id) const { return status_[id]; }
+  bool crashed(NodeId id) const { return nodes_[id].crashed; }
+  bool paused(NodeId id) const { return nodes_[id].paused; }
+  const HardState& persisted(NodeId id) const { return nodes_[id].persisted; }
+  Elector* core(NodeId id) { return nodes_[id].core.get(); }
+  const Links& links() const { return links_; }
+  std::uint64_t ticks(NodeId id) const { return nodes_[id].ticks; }
+  const NodeClockModel& clock(NodeId id) const { return nodes_[id].clock; }
+  /// The quorum-acknowledged (leader, term), if any.
+  std::optional<std::pair<NodeId, Term>> acknowledged() const { return ack_; }
+
+ private:
+  /// One output batch waiting for the disk (persist before send).
+  struct Batch {
+    std::optional<HardState> hard_state;
+    std::vector<std::uint32_t> slots;  ///< message pool slots, sent when the batch completes
+  };
+  struct Node {
+    std::unique_ptr<Elector> core;
+    bool crashed = false;
+    bool paused = false;
+    std::uint32_t incarnation = 0;  ///< bumps on crash: stale disk completions are ignored
+    std::uint32_t timer_gen = 0;    ///< bumps on crash/restart/pause/resume: stale timers ignored
+    std::uint32_t pause_gen = 0;
+    std::uint32_t restarts = 0;
+    HardState persisted;
+    NodeClockModel clock;
+    std::uint64_t next_tick_k = 1;
+    std::uint64_t next_write_k = 1;
+    std::uint64_t ticks = 0;
+    bool writer_missed = false;
+    std::vector<std::uint32_t> inbox;  ///< message slots that arrived while paused
+    std::deque<Batch> disk;
+    Micros disk_free_at = 0;  ///< when the (serial) disk finishes its last accepted write
+    std::uint32_t disk_done_deferred = 0;
+  };
+  struct WriteInFlight {
+    NodeId writer = kNoNode;
+    FenceToken token = 0;
+  };
+  struct FailoverTimer {
+    Micros start = 0;
+    NodeId leader = kNoNode;
+    Term term = 0;
+  };
+  struct ExpectationState {
+    bool held = true;
+    bool started = false;
+    std::optional<std::pair<NodeId, Term>> pair;
+    std::string detail;
+  };
+
+  // events
+  void handle(const Event& event);
+  void on_tick(NodeId id);
+  void on_deliver(std::uint32_t slot);
+  void on_disk_done(NodeId id);
+  void on_writer(NodeId id);
+  void on_write_arrive(std::uint32_t slot);
+  void on_fault(const Fault& fault);
+
+  // node plumbing
+  std::unique_ptr<Elector> build_core(NodeId id);
+  void start_timers(NodeId id);
+  void drain_output(NodeId id);
+  void complete_disk_write(NodeId id);
+  void send(const Envelope& envelope);
+  void attempt_write(NodeId id);
+  void update_status(NodeId id);
+  void crash(NodeId id, bool wipe);
+  void restart(NodeId id);
+  void pause(NodeId id, Micros duration);
+  void resume(NodeId id);
+
+  // faults
+  std::vector<NodeId> resolve(const Target& target, const std::vector<NodeId>& exclude = {});
+  NodeId current_leader() const;  ///< live, unpaused, role Leader, highest term; kNoNode if none
+  void apply_partition(const Fault& fault);
+  bool leader_cut_off(NodeId leader) const;
+  void maybe_cancel_failover();
+
+  // after every event
+  void after_event(bool probe);
+  std::optional<std::pair<NodeId, Term>> compute_ack(std::uint64_t* acks) const;
+  void evaluate_windows();
+  void violate(const char* invariant, std::string detail);
+
+  void record(const TraceRecord& r);
+  std::uint32_t alloc_slot(const Envelope& envelope);
+  void free_slot(std::uint32_t slot) { free_slots_.push_back(slot); }
+  std::string_view own(std::string text);
+  std::vector<NodeId> resolve_expectation_nodes(const std::vector<Target>& targets) const;
+  std::uint32_t majority() const { return n_ / 2 + 1; }
+  bool live(NodeId id) const { return !nodes_[id].crashed; }
+  bool active(NodeId id) const { return !nodes_[id].crashed && !nodes_[id].paused; }
+
+  const Scenario& scenario_;
+  const RunOptions& options_;
+  std::uint32_t n_;
+  Micros tick_us_, writer_us_, end_;
+  bool tracing_;
+
+  Rng network_rng_, fault_rng_, nemesis_rng_, clock_rng_, disk_rng_;
+  std::uint64_t elector_seed_;
+
+  EventQueue queue_;
+  Micros now_ = 0;
+  std::vector<Node> nodes_;     // index 0 unused
+  std::vector<Status> status_;  // cached status() per node, index 0 unused
+  std::vector<std::uint8_t> active_;
+  Output out_;                  // reused for every take_output
+  std::vector<Envelope> pool_;  // in-flight message storage
+  std::vector<std::uint32_t> free_slots_;
+  std::vector<WriteInFlight> writes_;
+  std::vector<std::uint32_t> free_writes_;
+  Links links_;
+  NetworkModel network_;
+  std::vector<TimedFault> faults_;
+  std::vector<std::vector<NodeId>> last_partition_;
+
+  ElectionSafetyChecker election_safety_;
+  LeaseSafetyChecker lease_safety_;
+  FencingChecker fencing_;
+  FenceToken resource_max_token_ = 0;
+  bool resource_any_ = false;
+
+  bool dirty_ = true;
+  std::optional<std::pair<NodeId, Term>> ack_;
+  std::optional<FailoverTimer> failover_;
+  std::vector<ExpectationState> exp_state_;
+  bool has_windows_ = false;
+  std::vector<std::uint8_t> term_seen_;
+
+  TraceRing ring_;
+  std::deque<std::string> owned_text_;
+  RunResult result_;
+  bool finished_ = false;
+};
+
+}  // namespace baton::sim

@@ -1,0 +1,155 @@
+#include "sim/trace.hpp"
+
+#include <cstdio>
+
+#include "core/message.hpp"
+
+namespace baton::sim {
+namespace {
+
+std::string node_name(NodeId id) {
+  std::string s = std::to_string(id);
+  s.insert(s.begin(), 'n');  // not "n" + ...: GCC 12 -Wrestrict misfires on it in Release
+  return s;
+}
+
+std::string with_reason(std::string text, std::string_view reason) {
+  if (!reason.empty()) {
+    text += " (";
+    text += reason;
+    text += ")";
+  }
+  return text;
+}
+
+std::string core_text(const TraceRecord& r) {
+  const auto kind = static_cast<CoreEventKind>(r.sub);
+  const std::string t = std::to_string(r.term);
+  switch (kind) {
+    case CoreEventKind::ElectionTimeout:
+      return "election timeout (term " + t + ")";
+    case CoreEventKind::PreVoteStarted:
+      return "pre-vote for term " + t;
+    case CoreEventKind::CampaignStarted:
+      return "campaign for term " + t;
+    case CoreEventKind::VoteGranted:
+      return with_reason("voted for " + node_name(r.peer) + " in term " + t, r.text);
+    case CoreEventKind::VoteRejected:
+      return with_reason("refused vote to " + node_name(r.peer) + " in term " + t, r.text);
+    case CoreEventKind::BecameLeader:
+      return "won the election of term " + t;
+    case CoreEventKind::SteppedDown:
+      return with_reason("stepped down in term " + t, r.text);
+    case CoreEventKind::LeaderDiscovered:
+      return "learned leader " + node_name(r.peer) + " of term " + t;
+    case CoreEventKind::TransferStarted:
+      return "leadership transfer to " + node_name(r.peer) + " started";
+    case CoreEventKind::TransferAborted:
+      return "leadership transfer to " + node_name(r.peer) + " aborted";
+    case CoreEventKind::Resigned:
+      return "resigned in term " + t;
+    case CoreEventKind::BackoffRaised:
+      return "election backoff raised (timeout " + std::to_string(r.value) + " ticks)";
+    case CoreEventKind::BackoffReset:
+      return "election backoff reset";
+    case CoreEventKind::MessageIgnored:
+      return with_reason("ignored a message from " + node_name(r.peer), r.text);
+  }
+  return std::string(to_string(kind));
+}
+
+std::string body(const TraceRecord& r) {
+  switch (r.kind) {
+    case TraceKind::Core:
+      return core_text(r);
+    case TraceKind::Leadership:
+      return r.value ? "became LEADER of term " + std::to_string(r.term) + " (fence " +
+                           std::to_string(r.value2) + ")"
+                     : "lost leadership of term " + std::to_string(r.term) + " (fence " +
+                           std::to_string(r.value2) + ")";
+    case TraceKind::Send: {
+      std::string s = "-> " + node_name(r.peer) + " " + std::string(message_counter_name(r.sub)) +
+                      " term " + std::to_string(r.term);
+      switch (static_cast<SendFate>(r.value)) {
+        case SendFate::Sent:
+          break;
+        case SendFate::Lost:
+          s += " (lost)";
+          break;
+        case SendFate::Blocked:
+          s += " (blocked)";
+          break;
+        case SendFate::Duplicated:
+          s += " (duplicated)";
+          break;
+      }
+      return s;
+    }
+    case TraceKind::DropDelivery:
+      return with_reason(std::string(message_counter_name(r.sub)) + " from " + node_name(r.peer) +
+                             " term " + std::to_string(r.term) + " dropped on arrival",
+                         r.text);
+    case TraceKind::Persist:
+      return "persisted term " + std::to_string(r.term) + " vote " +
+             (r.peer ? node_name(r.peer) : "none");
+    case TraceKind::Fault:
+      return "FAULT " + std::string(r.text);
+    case TraceKind::Acknowledged:
+      return "acknowledged leader " + node_name(r.node) + " term " + std::to_string(r.term) +
+             " (quorum " + std::to_string(r.value) + "/" + std::to_string(r.value2) + ")";
+    case TraceKind::AckLost:
+      return "no quorum-acknowledged leader";
+    case TraceKind::Failover: {
+      char buf[64];
+      std::snprintf(buf, sizeof buf, "failover took %.3fms", static_cast<double>(r.value) / 1000.0);
+      return buf;
+    }
+    case TraceKind::Write: {
+      std::string s = "write token " + std::to_string(r.value);
+      switch (static_cast<WriteFate>(r.sub)) {
+        case WriteFate::Accepted:
+          return s + " accepted by the resource";
+        case WriteFate::Rejected:
+          return s + " rejected by the resource (stale token)";
+        case WriteFate::Stale:
+          return s + " ACCEPTED BUT STALE";
+        case WriteFate::Sent:
+          return s + " sent";
+        case WriteFate::Lost:
+          return s + " lost";
+      }
+      return s;
+    }
+    case TraceKind::Note:
+      return std::string(r.text);
+  }
+  return {};
+}
+
+}  // namespace
+
+std::string format_record(const TraceRecord& r) {
+  char head[48];
+  std::snprintf(head, sizeof head, "%10.3fms  ", static_cast<double>(r.time) / 1000.0);
+  std::string line = head;
+  // Acknowledged names the leader inside the text; other records lead with their node.
+  const bool show_node = r.node != kNoNode && r.kind != TraceKind::Acknowledged;
+  if (show_node) {
+    line += node_name(r.node);
+    line += "  ";
+  }
+  line += body(r);
+  return line;
+}
+
+std::vector<std::string> TraceRing::format_all() const {
+  std::vector<std::string> out;
+  out.reserve(size_);
+  const std::size_t start =
+      (head_ + records_.size() - size_) % (records_.empty() ? 1 : records_.size());
+  for (std::size_t i = 0; i < size_; ++i)
+    out.push_back(format_record(records_[(start + i) % records_.size()]));
+  return out;
+}
+
+}  // namespace baton::sim

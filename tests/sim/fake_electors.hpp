@@ -1,0 +1,117 @@
+// Test-only electors with scripted behaviour, used to check the engine and to check the checkers
+// (a checker is only trusted once it has been seen firing on a crafted bad run).
+#pragma once
+
+#include <map>
+#include <memory>
+#include <vector>
+
+#include "core/elector.hpp"
+#include "sim/engine.hpp"
+#include "sim/simulator.hpp"
+
+namespace baton::sim::testing {
+
+struct FakeSpec {
+  std::uint64_t lead_after_ticks = 0;  ///< 0 = never lead
+  Term term = 1;
+  FenceToken token = 1;
+  bool lease = false;                    ///< claims a valid lease while leading
+  NodeId follow = kNoNode;               ///< acknowledges this node as leader of `term`...
+  std::uint64_t follow_after_ticks = 1;  ///< ...from this tick on
+  NodeId send_to = kNoNode;              ///< sends a Heartbeat{term, round = tick} here...
+  std::uint64_t send_every = 0;          ///< ...every this many ticks (0 = never)
+  bool persist_sends = false;            ///< each send's batch carries hard_state{term = tick}
+};
+
+struct Arrival {
+  NodeId from;
+  std::uint64_t round;
+  std::uint64_t at_tick;  ///< this node's tick count when the message arrived
+};
+
+class FakeElector : public Elector {
+ public:
+  FakeElector(NodeId id, FakeSpec spec) : id_(id), spec_(spec) {}
+
+  void tick() override {
+    ++ticks_;
+    if (spec_.lead_after_ticks != 0 && ticks_ == spec_.lead_after_ticks) {
+      leading_ = true;
+      out_.events.push_back({CoreEventKind::CampaignStarted, spec_.term, kNoNode, {}, 0});
+      out_.events.push_back({CoreEventKind::BecameLeader, spec_.term, kNoNode, {}, 0});
+      out_.leadership.push_back({true, spec_.term, spec_.token});
+    }
+    if (spec_.send_every != 0 && ticks_ % spec_.send_every == 0) {
+      out_.messages.push_back(Envelope{id_, spec_.send_to, raft::Heartbeat{spec_.term, ticks_}});
+      if (spec_.persist_sends) out_.hard_state = HardState{ticks_, kNoNode, 0};
+    }
+  }
+  void step(const Envelope& env) override {
+    const auto* hb = std::get_if<raft::Heartbeat>(&env.message);
+    arrivals.push_back({env.from, hb ? hb->round : 0, ticks_});
+  }
+  bool has_output() const override { return !out_.empty(); }
+  void take_output(Output& out) override {
+    std::swap(out, out_);
+    out_.clear();
+  }
+  Status status() const override {
+    Status s;
+    s.id = id_;
+    if (leading_) {
+      s.role = Role::Leader;
+      s.term = spec_.term;
+      s.leader = id_;
+      s.fence_token = spec_.token;
+      s.lease_valid = spec_.lease;
+    } else if (spec_.follow != kNoNode && ticks_ >= spec_.follow_after_ticks) {
+      s.term = spec_.term;
+      s.leader = spec_.follow;
+    }
+    return s;
+  }
+  HardState hard_state() const override { return {}; }
+  RequestResult transfer(NodeId) override { return RequestResult::NotSupported; }
+  RequestResult resign() override {
+    leading_ = false;
+    return RequestResult::Ok;
+  }
+  std::unique_ptr<Elector> clone() const override { return std::make_unique<FakeElector>(*this); }
+  std::string_view algorithm() const override { return "fake"; }
+
+  std::uint64_t ticks() const { return ticks_; }
+  std::vector<Arrival> arrivals;
+
+ private:
+  NodeId id_;
+  FakeSpec spec_;
+  std::uint64_t ticks_ = 0;
+  bool leading_ = false;
+  Output out_;
+};
+
+/// A factory that gives node i the spec `specs[i]` (default: a silent node that never answers).
+inline ElectorFactory fake_factory(std::map<NodeId, FakeSpec> specs) {
+  return [specs](const Scenario&, NodeId id, const HardState&, Rng) -> std::unique_ptr<Elector> {
+    auto it = specs.find(id);
+    return std::make_unique<FakeElector>(id, it == specs.end() ? FakeSpec{} : it->second);
+  };
+}
+
+/// A small quiet scenario: n nodes, 1 ms ticks, fixed 1 ms latency, no writer unless asked.
+inline Scenario quiet_scenario(std::uint32_t nodes, Micros duration) {
+  Scenario s;
+  s.nodes = nodes;
+  s.duration = duration;
+  s.network.latency_ms_min = 1;
+  s.network.latency_ms_max = 1;
+  s.writer.interval_ms = 0;
+  return s;
+}
+
+inline FakeElector& fake(Simulation& sim, NodeId id) {
+  return dynamic_cast<FakeElector&>(*sim.core(id));
+}
+
+}  // namespace baton::sim::testing
