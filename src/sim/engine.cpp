@@ -106,6 +106,10 @@ Simulation::Simulation(const Scenario& scenario, std::uint64_t seed, const RunOp
     NodeClockModel& c = nodes_[id].clock;
     c.skew_us = (it != scenario.clocks.per_node.end() ? it->second.skew_ms : skew_draw) * 1000.0;
     c.drift = it != scenario.clocks.per_node.end() ? it->second.drift : drift_draw;
+    // Real nodes' timers are not phase-locked: each process started at its own instant. Without a
+    // random sub-tick phase every follower's election timer would restart on the same instant and
+    // the timeouts could only differ by whole ticks, inflating split votes far beyond reality.
+    c.skew_us += clock_rng_.unit() * static_cast<double>(tick_us_);
   }
 
   // The fault schedule: the scenario's, plus the nemesis', stable-sorted by time.
