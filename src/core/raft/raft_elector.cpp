@@ -192,8 +192,8 @@ void RaftElector::tick() {
 
 void RaftElector::tick_election() {
   if (!timer_.tick()) return;
-  emit(CoreEventKind::ElectionTimeout, kNoNode, can_stand() ? "" : "not standing: priority 0 or resign hold",
-       timer_.timeout_ticks());
+  emit(CoreEventKind::ElectionTimeout, kNoNode,
+       can_stand() ? "" : "not standing: priority 0 or resign hold", timer_.timeout_ticks());
   if (!can_stand()) {
     // Still a voter; just wait another round. Not an election, so no backoff bookkeeping.
     timer_.reset(rng_, false);
