@@ -125,10 +125,10 @@ TEST(RaftRules, BackoffAfterFailedElections) {
     node.tick();  // nobody answers: every pre-vote round fails
     Output out = drain(node);
     for (const auto& e : out.events) {
-      if (e.kind == CoreEventKind::BackoffRaised) raised.push_back(e.value);
+      if (e.kind == CoreEventKind::BackoffRaised) raised.push_back(e.value);  // new max ticks
     }
   }
-  EXPECT_EQ(raised, (std::vector<std::uint64_t>{2, 4})) << "doubles twice, then capped";
+  EXPECT_EQ(raised, (std::vector<std::uint64_t>{40, 80})) << "doubles twice, then capped";
   EXPECT_EQ(node.election_timer().backoff_factor(), 4u);
   EXPECT_GE(node.election_timer().timeout_ticks(), 40u);
   EXPECT_LE(node.election_timer().timeout_ticks(), 80u);

@@ -40,6 +40,10 @@ class ElectionTimer {
   std::uint32_t timeout_ticks() const { return timeout_ticks_; }
   std::uint32_t elapsed_ticks() const { return elapsed_ticks_; }
   std::uint32_t backoff_factor() const { return backoff_factor_; }
+  /// Upper end of the current (backed-off) election timeout range, in ticks.
+  std::uint32_t election_max_ticks() const {
+    return election_max_ticks_ * backoff_factor_ + priority_offset_ticks_;
+  }
   std::uint32_t priority_offset_ticks() const { return priority_offset_ticks_; }
 
  private:

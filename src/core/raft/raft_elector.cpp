@@ -192,7 +192,8 @@ void RaftElector::tick() {
 
 void RaftElector::tick_election() {
   if (!timer_.tick()) return;
-  emit(CoreEventKind::ElectionTimeout, kNoNode, {}, timer_.timeout_ticks());
+  emit(CoreEventKind::ElectionTimeout, kNoNode,
+       can_stand() ? "" : "not standing: priority 0 or resign hold", timer_.timeout_ticks());
   if (!can_stand()) {
     // Still a voter; just wait another round. Not an election, so no backoff bookkeeping.
     timer_.reset(rng_, false);
@@ -201,8 +202,9 @@ void RaftElector::tick_election() {
   // Storm control counts elections this node started that elected nobody before its timer fired
   // again (a lost pre-vote, a split vote, an unreachable quorum).
   if (election_in_progress_ && timer_.note_failed_election()) {
+    // value = the new upper end of the timeout range (the factor is election_timer()).
     emit(CoreEventKind::BackoffRaised, kNoNode, "consecutive failed elections",
-         timer_.backoff_factor());
+         timer_.election_max_ticks());
   }
   election_in_progress_ = true;
   if (config_.pre_vote) {

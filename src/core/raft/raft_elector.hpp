@@ -19,7 +19,7 @@ namespace baton::raft {
 /// network is step(), jitter comes from the Rng handed in. Steady-state tick()/step() do not
 /// allocate once the caller recycles its Output through take_output().
 ///
-/// Rules implemented (see docs/ARCHITECTURE.md and tests/core/raft_*_test.cpp):
+/// Rules implemented (see docs/raft.md and tests/core/raft_*_test.cpp):
 /// one vote per term, step down on a higher term, reject stale terms, randomized timeouts,
 /// pre-vote, check-quorum, leader stickiness (also right after start), the up-to-date check, leader
 /// lease, leadership transfer, resign with hold, priorities and a preferred leader, election-storm

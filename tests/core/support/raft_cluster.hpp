@@ -95,6 +95,7 @@ class RaftCluster {
   void tick(NodeId id) {
     node(id).tick();
     collect(id);
+    if (on_event) on_event(*this);
   }
   void tick_all() {
     for (std::size_t i = 1; i <= nodes_.size(); ++i) tick(static_cast<NodeId>(i));
@@ -109,6 +110,7 @@ class RaftCluster {
       node(e.to).step(e);
       collect(e.to);
       ++delivered;
+      if (on_event) on_event(*this);
     }
     return delivered;
   }
@@ -150,6 +152,9 @@ class RaftCluster {
   void recover() { links_.assign(links_.size(), true); }
   /// Crash and restart `id` with its durable hard state and a fresh RNG stream.
   void restart(NodeId id) { nodes_[id - 1] = fresh(id, node(id).hard_state(), ++restarts_); }
+
+  /// Called after every tick and every delivery: invariant checks go here.
+  std::function<void(RaftCluster&)> on_event;
 
   /// Election messages sent so far (vote and pre-vote traffic, TimeoutNow).
   std::size_t election_messages_sent() const { return election_messages_sent_; }
