@@ -109,7 +109,8 @@ Simulation::Simulation(const Scenario& scenario, std::uint64_t seed, const RunOp
     // Real nodes' timers are not phase-locked: each process started at its own instant. Without a
     // random sub-tick phase every follower's election timer would restart on the same instant and
     // the timeouts could only differ by whole ticks, inflating split votes far beyond reality.
-    c.skew_us += clock_rng_.unit() * static_cast<double>(tick_us_);
+    const double phase_draw = clock_rng_.unit();
+    if (scenario.clocks.random_tick_phase) c.skew_us += phase_draw * static_cast<double>(tick_us_);
   }
 
   // The fault schedule: the scenario's, plus the nemesis', stable-sorted by time.

@@ -64,6 +64,9 @@ struct ClockSettings {
   double skew_ms_max = 0;  ///< each node without an explicit clock gets a skew in [-max, max]
   double drift_max = 0;    ///< ... and a drift in [-max, max]
   std::map<NodeId, NodeClock> per_node;
+  /// Each node's ticks start at a random sub-tick phase, as real processes' timers do. Off
+  /// (aligned) only for tests that need exact tick instants.
+  bool random_tick_phase = true;
 };
 
 struct DiskSettings {

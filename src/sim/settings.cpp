@@ -292,6 +292,12 @@ const std::vector<Setting>& table() {
     add("drift", "RATIO", "largest absolute clock drift given to each node",
         number([](Scenario& s) -> double& { return s.clocks.drift_max; }, 0, 0.5,
                "a drift ratio between 0 and 0.5"));
+    add("tick-phase", "random|aligned", "random sub-tick timer phase per node, or all aligned",
+        [](Scenario& s, std::string_view key, std::string_view v) -> Error {
+          if (v != "random" && v != "aligned") return expected(key, "random or aligned", v);
+          s.clocks.random_tick_phase = v == "random";
+          return std::nullopt;
+        });
     add("clock", "NODE SKEW_MS DRIFT", "explicit clock of one node (repeatable)", apply_clock);
     // Fenced writer.
     add("write-interval-ms", "MS", "the leader writes to the fenced resource this often",

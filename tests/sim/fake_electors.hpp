@@ -107,6 +107,7 @@ inline Scenario quiet_scenario(std::uint32_t nodes, Micros duration) {
   s.network.latency_ms_min = 1;
   s.network.latency_ms_max = 1;
   s.writer.interval_ms = 0;
+  s.clocks.random_tick_phase = false;  // these tests assert exact tick instants
   return s;
 }
 
