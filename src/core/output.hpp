@@ -52,18 +52,29 @@ struct CoreEvent {
 /// The output batch. Persistence rule (etcd's Ready, ScyllaDB's fsm_output): the driver writes
 /// `hard_state` durably BEFORE it sends any of `messages`, because a vote or term in a message must
 /// never be forgotten by a crash after the message left.
+///
+/// `early_messages` carry no promise that depends on `hard_state` and may leave at once, in
+/// parallel with the write (etcd sends MsgVote this way and holds back only what it keeps in
+/// msgsAfterAppend). A candidate's VoteRequests are early; its own vote for itself is a
+/// VoteResponse addressed to itself in `messages`, so it counts only once it is durable.
+///
+/// Messages addressed to the node itself are handed back to it by the driver (step()), without
+/// the network, after the write like every other entry of `messages`.
 struct Output {
   std::optional<HardState> hard_state;
+  std::vector<Envelope> early_messages;
   std::vector<Envelope> messages;
   std::vector<LeadershipChange> leadership;
   std::vector<CoreEvent> events;
 
   bool empty() const {
-    return !hard_state && messages.empty() && leadership.empty() && events.empty();
+    return !hard_state && early_messages.empty() && messages.empty() && leadership.empty() &&
+           events.empty();
   }
   /// Empties the batch but keeps the vectors' capacity, so a driver can reuse one Output.
   void clear() {
     hard_state.reset();
+    early_messages.clear();
     messages.clear();
     leadership.clear();
     events.clear();

@@ -253,7 +253,7 @@ void Simulation::on_deliver(std::uint32_t slot) {
     return;
   }
   // A partition that formed while the message was in flight drops it too.
-  if (links_.blocked(env.from, to)) {
+  if (env.from != to && links_.blocked(env.from, to)) {
     record({now_, TraceKind::DropDelivery,
             static_cast<std::uint8_t>(message_counter_slot(env.message)), to, env.from,
             message_term(env.message), 0, 0, "link blocked"});
@@ -396,6 +396,8 @@ void Simulation::drain_output(NodeId id) {
             change.fence_token,
             {}});
   }
+  // Early messages promise nothing durable: they leave now, in parallel with the write.
+  for (const Envelope& env : out_.early_messages) send(env);
   // Persist before send. Immediate when the disk is idle and writes take no time, or when the batch
   // has nothing to write and nothing is queued ahead of it; otherwise queue behind earlier batches.
   const bool disk_idle = node.disk.empty();
@@ -472,6 +474,12 @@ std::uint32_t Simulation::alloc_slot(const Envelope& envelope) {
 }
 
 void Simulation::send(const Envelope& env) {
+  if (env.from == env.to) {
+    // A message a node addresses to itself (its own durable vote) is handed back by its driver:
+    // no network, no latency, not counted as traffic.
+    queue_.push(Event{now_, 0, EventKind::Deliver, env.to, alloc_slot(env), 0});
+    return;
+  }
   const std::size_t slot_kind = message_counter_slot(env.message);
   ++result_.messages_sent[slot_kind];
   if (is_election_message(env.message)) ++result_.election_messages;

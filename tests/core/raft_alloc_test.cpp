@@ -40,6 +40,7 @@ TEST(RaftCluster, SteadyStateDoesNotAllocate) {
     Output& out = outs[node.config().id - 1];
     out.clear();
     node.take_output(out);
+    for (const auto& e : out.early_messages) next.push_back(e);
     for (const auto& e : out.messages) next.push_back(e);
   };
   auto run_ticks = [&](int ticks) {

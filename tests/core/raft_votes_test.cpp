@@ -196,3 +196,54 @@ TEST(RaftRules, CandidateStepsDownWhenQuorumRejects) {
 
 }  // namespace
 }  // namespace baton::test
+
+namespace baton::test {
+namespace {
+
+using raft::VoteResponse;
+
+// Output ordering (etcd's msgsAfterAppend): a candidate's VoteRequests promise nothing durable and
+// leave at once, in parallel with the write of its term and vote.
+TEST(RaftRules, VoteRequestsLeaveBeforeTheCandidatesWrite) {
+  auto node = make_node(1, 3, [](raft::Config& c) { c.pre_vote = false; });
+  while (node.role() == Role::Follower) node.tick();
+  Output out;
+  node.take_output(out);
+  ASSERT_TRUE(out.hard_state.has_value());
+  EXPECT_EQ(out.hard_state->voted_for, 1u);
+  std::size_t early_requests = 0;
+  for (const auto& e : out.early_messages) {
+    if (std::holds_alternative<raft::VoteRequest>(e.message)) ++early_requests;
+  }
+  EXPECT_EQ(early_requests, 2u);
+  // The only thing that waits for the write is the vote for ourselves.
+  ASSERT_EQ(out.messages.size(), 1u);
+  EXPECT_EQ(out.messages[0].to, 1u);
+  EXPECT_EQ(out.messages[0].from, 1u);
+}
+
+// Safety of the above: the candidate's own vote counts only when the driver hands it back after
+// the write. Otherwise a candidate could win with a vote that a crash then forgets, and its
+// restarted self could vote for a rival in the same term: two leaders of one term.
+TEST(RaftRules, CandidateLeadsOnlyOnceItsOwnVoteIsDurable) {
+  auto node = make_node(1, 3, [](raft::Config& c) { c.pre_vote = false; });
+  while (node.role() == Role::Follower) node.tick();
+  const Term term = node.status().term;
+  node.step(envelope(2, 1, VoteResponse{term, false, true}));
+  EXPECT_EQ(node.role(), Role::Candidate) << "one peer's vote is not a quorum of 3 without ours";
+  deliver_own_vote(node);
+  EXPECT_EQ(node.role(), Role::Leader);
+}
+
+// Only our own vote may come from ourselves; anything else addressed to us by us is dropped.
+TEST(RaftRules, SelfAddressedMessagesOtherThanOwnVoteAreIgnored) {
+  auto node = make_node(1, 3, [](raft::Config& c) { c.pre_vote = false; });
+  while (node.role() == Role::Follower) node.tick();
+  const Term term = node.status().term;
+  node.step(envelope(1, 1, VoteResponse{term, true, true}));  // a pre-vote "from ourselves"
+  node.step(envelope(2, 1, VoteResponse{term, false, true}));
+  EXPECT_EQ(node.role(), Role::Candidate);
+}
+
+}  // namespace
+}  // namespace baton::test

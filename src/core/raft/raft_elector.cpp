@@ -102,6 +102,12 @@ void RaftElector::broadcast(const Message& message) {
   }
 }
 
+void RaftElector::broadcast_early(const Message& message) {
+  for (NodeId member : config_.members) {
+    if (member != config_.id) output_.early_messages.push_back(Envelope{config_.id, member, message});
+  }
+}
+
 void RaftElector::emit(CoreEventKind kind, NodeId peer, std::string_view reason,
                        std::uint64_t value) {
   output_.events.push_back(CoreEvent{kind, hard_state_.term, peer, reason, value});
@@ -150,22 +156,22 @@ void RaftElector::become_pre_candidate() {
 }
 
 void RaftElector::become_candidate(bool transfer) {
-  // Paper 5.2: increment the term and vote for ourselves. Both reach output_.hard_state before the
-  // VoteRequests are queued, so the driver persists them first (persistence rule).
+  // Paper 5.2: increment the term and vote for ourselves.
   hard_state_.term += 1;
   hard_state_.voted_for = config_.id;
   persist();
   role_ = Candidate{VoteTally(config_.members.size()), transfer};
-  auto& candidate = std::get<Candidate>(role_);
-  candidate.tally.record(self_index_, true);
   emit(CoreEventKind::CampaignStarted, kNoNode, transfer ? "leadership transfer" : "");
   timer_.reset(rng_, true);
-  if (candidate.tally.result() == TallyResult::Won) {
-    become_leader();
-    return;
-  }
-  broadcast(VoteRequest{hard_state_.term, false, config_.last_log_index, config_.last_log_term,
-                        transfer});
+  // The requests promise nothing durable, so they leave at once, in parallel with the write of our
+  // term and vote (etcd does the same). Waiting for the write first would widen the window in
+  // which other followers time out and split the vote by a whole disk write.
+  broadcast_early(VoteRequest{hard_state_.term, false, config_.last_log_index,
+                              config_.last_log_term, transfer});
+  // Our own vote counts only once it is durable: it comes back as a message to ourselves that the
+  // driver delivers after the write. Counting it earlier would let a candidate that crashes before
+  // the write lead a term in which its restarted self then votes for someone else.
+  send(config_.id, VoteResponse{hard_state_.term, false, true});
 }
 
 void RaftElector::become_leader() {

@@ -58,6 +58,8 @@ class RaftElector final : public Elector {
   // generic lambda that calls on(...); a message kind without an overload does not compile.
   void on(NodeId from, std::size_t from_index, const VoteRequest& m);
   void on(NodeId from, std::size_t from_index, const VoteResponse& m);
+  /// Our own vote for ourselves, delivered back by the driver once it is durable.
+  void on_own_vote(const VoteResponse& m);
   void on(NodeId from, std::size_t from_index, const Heartbeat& m);
   void on(NodeId from, std::size_t from_index, const HeartbeatResponse& m);
   void on(NodeId from, std::size_t from_index, const TimeoutNow& m);
@@ -88,6 +90,8 @@ class RaftElector final : public Elector {
   void persist() { output_.hard_state = hard_state_; }
   void send(NodeId to, const Message& message);
   void broadcast(const Message& message);
+  /// Like broadcast(), into Output::early_messages (may leave before the hard state is durable).
+  void broadcast_early(const Message& message);
   void emit(CoreEventKind kind, NodeId peer = kNoNode, std::string_view reason = {},
             std::uint64_t value = 0);
   std::uint64_t transfer_timeout_ticks() const;

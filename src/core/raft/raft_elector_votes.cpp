@@ -7,7 +7,17 @@ namespace baton::raft {
 
 void RaftElector::step(const Envelope& envelope) {
   const std::size_t from_index = index_of(envelope.from);
-  if (from_index == kNotMember || envelope.from == config_.id) {
+  if (envelope.from == config_.id) {
+    // The only message we send ourselves: our own vote, handed back once it is durable.
+    const auto* vote = std::get_if<VoteResponse>(&envelope.message);
+    if (vote != nullptr && !vote->pre_vote && envelope.to == config_.id) {
+      on_own_vote(*vote);
+    } else {
+      emit(CoreEventKind::MessageIgnored, envelope.from, "unexpected message from ourselves");
+    }
+    return;
+  }
+  if (from_index == kNotMember) {
     emit(CoreEventKind::MessageIgnored, envelope.from, "sender is not a peer");
     return;
   }
@@ -82,6 +92,13 @@ void RaftElector::answer_vote(NodeId from, const VoteRequest& m) {
   timer_.reset(rng_, false);
   emit(CoreEventKind::VoteGranted, from, {}, m.term);
   send(from, VoteResponse{hard_state_.term, false, true});
+}
+
+void RaftElector::on_own_vote(const VoteResponse& m) {
+  auto* candidate = std::get_if<Candidate>(&role_);
+  if (candidate == nullptr || m.term != hard_state_.term) return;  // that campaign is over
+  candidate->tally.record(self_index_, true);
+  if (candidate->tally.result() == TallyResult::Won) become_leader();
 }
 
 void RaftElector::on(NodeId from, std::size_t from_index, const VoteResponse& m) {

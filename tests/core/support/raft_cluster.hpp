@@ -54,9 +54,29 @@ inline raft::RaftElector make_voter(NodeId id, std::size_t members, const Config
   return node;
 }
 
+/// Takes a node's output as a driver with an instant disk would: the hard state is durable at
+/// once, so messages the node addressed to itself (its own vote) are handed straight back, and
+/// whatever they cause is merged into the result. Early messages come first, then the rest.
 inline Output drain(Elector& node) {
   Output out;
   node.take_output(out);
+  for (std::size_t guard = 0; guard < 8; ++guard) {
+    std::vector<Envelope> self;
+    for (const auto& e : out.messages) {
+      if (e.to == e.from) self.push_back(e);
+    }
+    if (self.empty()) break;
+    std::erase_if(out.messages, [](const Envelope& e) { return e.to == e.from; });
+    for (const auto& e : self) node.step(e);
+    Output more;
+    node.take_output(more);
+    if (more.hard_state) out.hard_state = more.hard_state;
+    out.early_messages.insert(out.early_messages.end(), more.early_messages.begin(),
+                              more.early_messages.end());
+    out.messages.insert(out.messages.end(), more.messages.begin(), more.messages.end());
+    out.leadership.insert(out.leadership.end(), more.leadership.begin(), more.leadership.end());
+    out.events.insert(out.events.end(), more.events.begin(), more.events.end());
+  }
   return out;
 }
 
@@ -74,8 +94,10 @@ inline bool has_event(const Output& out, CoreEventKind kind) {
 template <class M>
 std::vector<M> messages_of(const Output& out) {
   std::vector<M> found;
-  for (const auto& e : out.messages) {
-    if (const auto* m = std::get_if<M>(&e.message)) found.push_back(*m);
+  for (const auto* list : {&out.early_messages, &out.messages}) {
+    for (const auto& e : *list) {
+      if (const auto* m = std::get_if<M>(&e.message)) found.push_back(*m);
+    }
   }
   return found;
 }
@@ -182,7 +204,15 @@ class RaftCluster {
   void collect(NodeId id) {
     scratch_.clear();
     node(id).take_output(scratch_);
+    // The in-memory disk is instant: early messages and the rest leave together, and a message a
+    // node addresses to itself (its own durable vote) comes back to it without the network.
+    scratch_.messages.insert(scratch_.messages.begin(), scratch_.early_messages.begin(),
+                             scratch_.early_messages.end());
     for (const auto& e : scratch_.messages) {
+      if (e.to == e.from) {
+        self_queue_.push_back(e);
+        continue;
+      }
       if (is_election_message(e.message)) ++election_messages_sent_;
       ++sent_by_slot_[message_counter_slot(e.message)];
       trace_.push_back(std::to_string(e.from) + "->" + std::to_string(e.to) + " " +
@@ -194,6 +224,12 @@ class RaftCluster {
                        std::to_string(ev.term) + " " + std::string(ev.reason));
     }
     for (const auto& l : scratch_.leadership) leadership_[id - 1].push_back(l);
+    while (!self_queue_.empty()) {
+      const Envelope e = self_queue_.front();
+      self_queue_.pop_front();
+      node(e.to).step(e);
+      collect(e.to);
+    }
   }
 
   std::uint64_t seed_;
@@ -201,6 +237,7 @@ class RaftCluster {
   std::vector<bool> links_;
   std::vector<raft::RaftElector> nodes_;
   std::deque<Envelope> queue_;
+  std::deque<Envelope> self_queue_;
   Output scratch_;
   std::vector<std::vector<LeadershipChange>> leadership_;
   std::vector<std::string> trace_;
@@ -214,11 +251,22 @@ class RaftCluster {
 namespace baton::test {
 
 /// Ticks `node` until its role changes away from follower (or `max_ticks` pass); returns ticks.
+/// What a driver does once a candidate's term and self-vote are durable: hands the vote back.
+inline void deliver_own_vote(raft::RaftElector& node) {
+  const NodeId id = node.config().id;
+  node.step(Envelope{id, id, raft::VoteResponse{node.status().term, false, true}});
+}
+
+/// Ticks until the node leaves follower; a candidate's own vote is delivered as if its write were
+/// instant (use plain tick() to hold it back).
 inline std::uint32_t tick_until_campaign(raft::RaftElector& node,
                                          std::uint32_t max_ticks = 10'000) {
   for (std::uint32_t t = 1; t <= max_ticks; ++t) {
     node.tick();
-    if (node.role() != Role::Follower) return t;
+    if (node.role() != Role::Follower) {
+      if (node.role() == Role::Candidate) deliver_own_vote(node);
+      return t;
+    }
   }
   return max_ticks;
 }
