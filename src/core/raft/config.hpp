@@ -26,8 +26,9 @@ struct Config {
   bool pre_vote = true;      ///< thesis 9.6
   bool check_quorum = true;  ///< thesis 6.2: leader steps down without a quorum's contact
   bool leader_lease = true;  ///< thesis 6.4.1: leader knows no other leader can exist
-  /// Upper bound on relative clock-rate error between any two nodes (0.01 = 1%). The lease is
-  /// shortened by it; set it lower than reality and the lease becomes unsafe.
+  /// Upper bound on how far any node's clock rate may differ from true time (0.01 = 1% fast or
+  /// slow). The lease is shortened by it; set it lower than reality and the lease becomes unsafe
+  /// (tests/scenarios/lease-drift-bound.scn shows both).
   double max_clock_drift = 0.01;
 
   /// Election-storm control: after this many consecutive elections that elected nobody, the timeout
