@@ -16,9 +16,9 @@ struct Status {
   NodeId id = kNoNode;
   Role role = Role::Follower;
   Term term = 0;
-  NodeId leader = kNoNode;        ///< the leader this node believes in for `term`, or kNoNode
-  FenceToken fence_token = 0;     ///< this node's token while it leads; 0 otherwise
-  bool lease_valid = false;       ///< leader only: no other leader can exist right now
+  NodeId leader = kNoNode;     ///< the leader this node believes in for `term`, or kNoNode
+  FenceToken fence_token = 0;  ///< this node's token while it leads; 0 otherwise
+  bool lease_valid = false;    ///< leader only: no other leader can exist right now
   std::uint64_t lease_remaining_ticks = 0;  ///< how long the lease still holds, in local ticks
   NodeId voted_for = kNoNode;
 };

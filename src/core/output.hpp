@@ -21,20 +21,20 @@ struct LeadershipChange {
 /// Things a core did that a person reading a trace wants to see ("2 timed out", "3 voted for 2").
 /// Structured and allocation-free so the simulator can keep millions of them cheaply.
 enum class CoreEventKind : std::uint8_t {
-  ElectionTimeout,     ///< the election timer fired
-  PreVoteStarted,      ///< began a pre-vote round for `term`
-  CampaignStarted,     ///< became candidate in `term`
-  VoteGranted,         ///< granted a (pre-)vote to `peer`
-  VoteRejected,        ///< refused a (pre-)vote to `peer`; `reason` says why
-  BecameLeader,        ///< won the election of `term`
-  SteppedDown,         ///< left leadership or candidacy; `reason` says why
-  LeaderDiscovered,    ///< learned that `peer` leads `term`
-  TransferStarted,     ///< leader asked `peer` to take over (TimeoutNow sent)
-  TransferAborted,     ///< a transfer to `peer` did not complete in time
-  Resigned,            ///< stepped down on request and will not stand for a while
-  BackoffRaised,       ///< consecutive failed elections widened the timeout range
-  BackoffReset,        ///< a leader was seen; the timeout range is back to normal
-  MessageIgnored,      ///< a message was dropped; `reason` says why
+  ElectionTimeout,   ///< the election timer fired
+  PreVoteStarted,    ///< began a pre-vote round for `term`
+  CampaignStarted,   ///< became candidate in `term`
+  VoteGranted,       ///< granted a (pre-)vote to `peer`
+  VoteRejected,      ///< refused a (pre-)vote to `peer`; `reason` says why
+  BecameLeader,      ///< won the election of `term`
+  SteppedDown,       ///< left leadership or candidacy; `reason` says why
+  LeaderDiscovered,  ///< learned that `peer` leads `term`
+  TransferStarted,   ///< leader asked `peer` to take over (TimeoutNow sent)
+  TransferAborted,   ///< a transfer to `peer` did not complete in time
+  Resigned,          ///< stepped down on request and will not stand for a while
+  BackoffRaised,     ///< consecutive failed elections widened the timeout range
+  BackoffReset,      ///< a leader was seen; the timeout range is back to normal
+  MessageIgnored,    ///< a message was dropped; `reason` says why
 };
 
 std::string_view to_string(CoreEventKind kind);

@@ -13,7 +13,8 @@ inline constexpr NodeId kNoNode = 0;
 /// A logical election period: Raft's term, Paxos' ballot round, ZAB's epoch.
 using Term = std::uint64_t;
 
-/// A number that only grows with each new leadership; resources reject writes carrying a smaller one.
+/// A number that only grows with each new leadership; resources reject writes carrying a smaller
+/// one.
 using FenceToken = std::uint64_t;
 
 /// The role a node plays right now. PreCandidate is Raft's pre-vote phase (thesis 9.6); other

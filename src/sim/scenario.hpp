@@ -17,7 +17,9 @@ namespace baton::sim {
 /// Simulated time in microseconds since the start of a run.
 using Micros = std::int64_t;
 inline constexpr Micros kMicrosPerMilli = 1000;
-inline constexpr Micros ms_to_micros(double ms) { return static_cast<Micros>(ms * 1000.0 + 0.5); }
+inline constexpr Micros ms_to_micros(double ms) {
+  return static_cast<Micros>(ms * 1000.0 + 0.5);
+}
 
 /// Settings of the Raft-style elector, in milliseconds (converted to ticks with tick_ms).
 struct RaftSettings {
@@ -87,7 +89,7 @@ struct NemesisSettings {
   bool enabled = false;
   double interval_ms_min = 300;  ///< time between faults
   double interval_ms_max = 1500;
-  double heal_fraction = 0.25;   ///< the last part of the run has no faults (liveness phase)
+  double heal_fraction = 0.25;  ///< the last part of the run has no faults (liveness phase)
   bool crashes = true;
   bool partitions = true;
   bool one_way = true;
@@ -116,16 +118,16 @@ struct Target {
 
 struct Fault {
   enum class Kind : std::uint8_t {
-    Crash,       ///< targets lose volatile state; persisted hard state survives
-    CrashWipe,   ///< targets crash and lose their disk too
-    Restart,     ///< crashed targets start again from what their disk holds
-    Pause,       ///< targets freeze (long GC); resume after `duration` if > 0
-    Resume,      ///< paused targets wake up
-    Isolate,     ///< targets can neither send nor receive
-    Partition,   ///< `groups` can talk only within themselves
-    Cut,         ///< messages from `from` to `to` are dropped; both ways if `both_ways`
-    Heal,        ///< all partitions, isolations and cuts are removed
-    SetLoss,     ///< network loss probability becomes `value`
+    Crash,      ///< targets lose volatile state; persisted hard state survives
+    CrashWipe,  ///< targets crash and lose their disk too
+    Restart,    ///< crashed targets start again from what their disk holds
+    Pause,      ///< targets freeze (long GC); resume after `duration` if > 0
+    Resume,     ///< paused targets wake up
+    Isolate,    ///< targets can neither send nor receive
+    Partition,  ///< `groups` can talk only within themselves
+    Cut,        ///< messages from `from` to `to` are dropped; both ways if `both_ways`
+    Heal,       ///< all partitions, isolations and cuts are removed
+    SetLoss,    ///< network loss probability becomes `value`
     SetDuplicate,
     SetLatency,  ///< uniform latency becomes [value, value2] ms
     Resign,      ///< targets (normally the leader) resign

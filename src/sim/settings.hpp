@@ -13,9 +13,9 @@
 namespace baton::sim {
 
 struct SettingInfo {
-  std::string key;      ///< e.g. "election-timeout-ms"
-  std::string value;    ///< what the value looks like, e.g. "MIN-MAX"
-  std::string help;     ///< one line
+  std::string key;    ///< e.g. "election-timeout-ms"
+  std::string value;  ///< what the value looks like, e.g. "MIN-MAX"
+  std::string help;   ///< one line
 };
 
 /// Every setting key, in documentation order.

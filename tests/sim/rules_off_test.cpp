@@ -78,8 +78,9 @@ TEST(RulesOff, DiskLossIsCaughtAsElectionSafety) {
 }
 
 // Fencing, end to end: with check-quorum off a leader paused past its term wakes up still
-// believing it leads and, not checking its lease, writes with its old token. The resource must reject every such write;
-// with fencing switched off the same writes get through and the fencing checker must say so.
+// believing it leads and, not checking its lease, writes with its old token. The resource must
+// reject every such write; with fencing switched off the same writes get through and the fencing
+// checker must say so.
 TEST(RulesOff, FencingRejectsAPausedLeadersLateWrites) {
   Scenario scenario = load_test_scenario("pause-leader");
   scenario.raft.check_quorum = false;

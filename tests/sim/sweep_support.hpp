@@ -31,8 +31,8 @@ inline std::string explain(const SweepReport& report) {
   std::size_t shown = 0;
   for (const auto& v : report.violations) {
     if (++shown > 5) break;
-    out << "  seed " << v.seed << " at " << static_cast<double>(v.time) / 1000.0 << "ms: "
-        << v.invariant << ": " << v.detail << "  (replay: baton sim --scenario "
+    out << "  seed " << v.seed << " at " << static_cast<double>(v.time) / 1000.0
+        << "ms: " << v.invariant << ": " << v.detail << "  (replay: baton sim --scenario "
         << report.scenario << ".scn --seed " << v.seed << " --trace)\n";
   }
   shown = 0;
@@ -42,7 +42,8 @@ inline std::string explain(const SweepReport& report) {
         << result.expectation.text << "': " << result.detail << "\n";
   }
   for (const auto& result : report.sweep_expectations) {
-    if (!result.held) out << "  sweep expectation '" << result.expectation.text << "' did not hold\n";
+    if (!result.held)
+      out << "  sweep expectation '" << result.expectation.text << "' did not hold\n";
   }
   return out.str();
 }

@@ -104,7 +104,8 @@ void RaftElector::broadcast(const Message& message) {
 
 void RaftElector::broadcast_early(const Message& message) {
   for (NodeId member : config_.members) {
-    if (member != config_.id) output_.early_messages.push_back(Envelope{config_.id, member, message});
+    if (member != config_.id)
+      output_.early_messages.push_back(Envelope{config_.id, member, message});
   }
 }
 
