@@ -90,7 +90,7 @@ TEST(RaftRules, CheckQuorumKeepsLeaderWithQuorumContact) {
   for (int t = 0; t < 100; ++t) {
     leader.tick();
     for (const auto& hb : messages_of<Heartbeat>(drain(leader))) {
-      leader.step(envelope(2, 1, HeartbeatResponse{hb.term, hb.round}));
+      leader.step(envelope(2, 1, HeartbeatResponse{hb.term, hb.round, true}));
     }
   }
   EXPECT_EQ(leader.role(), Role::Leader);
@@ -111,7 +111,7 @@ TEST(RaftRules, LeaseBoundaryIsExactAndConservative) {
   EXPECT_FALSE(leader.status().lease_valid) << "a new leader has no lease before a quorum ack";
   const std::uint64_t sent = leader.now_ticks();  // round 1 went out on election
   for (int t = 0; t < 3; ++t) leader.tick();      // later rounds go unanswered
-  leader.step(envelope(2, 1, HeartbeatResponse{1, 1}));
+  leader.step(envelope(2, 1, HeartbeatResponse{1, 1, true}));
   EXPECT_TRUE(leader.status().lease_valid);
   EXPECT_EQ(leader.status().lease_remaining_ticks, sent + 8 - leader.now_ticks());
   while (leader.now_ticks() + 1 < sent + 8) leader.tick();
@@ -143,7 +143,7 @@ TEST(RaftRules, LeaseDurationShrinksWithDrift) {
 
 TEST(RaftRules, LeaseOffWhenDisabled) {
   auto leader = make_leader(1, 3, [](raft::Config& c) { c.leader_lease = false; });
-  leader.step(envelope(2, 1, HeartbeatResponse{1, 1}));
+  leader.step(envelope(2, 1, HeartbeatResponse{1, 1, true}));
   EXPECT_FALSE(leader.status().lease_valid);
 }
 
@@ -151,7 +151,7 @@ TEST(RaftRules, LeaseOffWhenDisabled) {
 // conservatively, stays off for the rest of the term: a delayed TimeoutNow may still arrive).
 TEST(RaftRules, LeaseInvalidFromTransferStart) {
   auto leader = make_leader(1, 3);
-  leader.step(envelope(2, 1, HeartbeatResponse{1, 1}));
+  leader.step(envelope(2, 1, HeartbeatResponse{1, 1, true}));
   ASSERT_TRUE(leader.status().lease_valid);
   ASSERT_EQ(leader.transfer(3), RequestResult::Ok);
   EXPECT_FALSE(leader.status().lease_valid);

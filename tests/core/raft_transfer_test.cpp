@@ -30,14 +30,14 @@ TEST(RaftRules, TransferWaitsForTargetHeartbeatAck) {
   EXPECT_TRUE(messages_of<TimeoutNow>(out).empty());
   EXPECT_EQ(messages_of<Heartbeat>(out).size(), 1u);
   EXPECT_TRUE(has_event(out, CoreEventKind::TransferStarted));
-  leader.step(envelope(2, 1, HeartbeatResponse{1, 1}));
+  leader.step(envelope(2, 1, HeartbeatResponse{1, 1, true}));
   out = drain(leader);
   ASSERT_EQ(messages_of<TimeoutNow>(out).size(), 1u);
   EXPECT_EQ(out.messages.back().to, 2u);
 
   // Already acked: TimeoutNow at once.
   auto other = make_leader(1, 3);
-  other.step(envelope(3, 1, HeartbeatResponse{1, 1}));
+  other.step(envelope(3, 1, HeartbeatResponse{1, 1, true}));
   ASSERT_EQ(other.transfer(3), RequestResult::Ok);
   EXPECT_EQ(messages_of<TimeoutNow>(drain(other)).size(), 1u);
 }
@@ -93,7 +93,7 @@ TEST(RaftRules, TransferAbortsAfterTimeout) {
   Output out;
   for (int t = 0; t < 6; ++t) {
     leader.tick();
-    leader.step(envelope(3, 1, HeartbeatResponse{1, 1}));  // keep check-quorum happy
+    leader.step(envelope(3, 1, HeartbeatResponse{1, 1, true}));  // keep check-quorum happy
   }
   out = drain(leader);
   EXPECT_TRUE(has_event(out, CoreEventKind::TransferAborted));

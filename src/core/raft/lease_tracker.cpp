@@ -30,6 +30,8 @@ std::uint64_t LeaseTracker::start_round(std::uint64_t now_ticks) {
   ++round_;
   sent_ticks_[round_ % kRoundHistory] = now_ticks;
   acked_[self_index_] = round_;  // the leader trivially "acks" its own round
+  // A group of one is its own quorum: the round is acknowledged as soon as it starts.
+  if (quorum_size(acked_.size()) == 1) extend_lease();
   return round_;
 }
 
@@ -37,6 +39,10 @@ void LeaseTracker::ack(std::size_t member_index, std::uint64_t round) {
   if (member_index >= acked_.size() || round == 0 || round > round_) return;
   if (round <= acked_[member_index]) return;
   acked_[member_index] = round;
+  extend_lease();
+}
+
+void LeaseTracker::extend_lease() {
   // The newest round a quorum has acked is the quorum-th largest acked round.
   std::copy(acked_.begin(), acked_.end(), scratch_.begin());
   const std::size_t k = quorum_size(acked_.size()) - 1;

@@ -43,6 +43,8 @@ class LeaseTracker {
   bool valid_at(std::uint64_t now_ticks) const { return now_ticks + 1 <= until_ticks_; }
 
  private:
+  /// Recomputes the lease from the newest round a quorum has acked.
+  void extend_lease();
   /// Rounds older than this are forgotten; a quorum ack that old can only give an expired lease
   /// when heartbeat_interval * kRoundHistory exceeds the lease, and forgetting is conservative.
   static constexpr std::size_t kRoundHistory = 64;

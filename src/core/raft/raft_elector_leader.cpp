@@ -10,7 +10,7 @@ void RaftElector::on(NodeId from, std::size_t /*from_index*/, const Heartbeat& m
     // A deposed leader still heartbeating: tell it our term so it steps down (etcd does the same
     // when check-quorum or pre-vote is on, because then it may never hear a vote request).
     emit(CoreEventKind::MessageIgnored, from, "stale heartbeat; replied with our term");
-    send(from, HeartbeatResponse{hard_state_.term, m.round});
+    send(from, HeartbeatResponse{hard_state_.term, m.round, false});
     return;
   }
   if (std::holds_alternative<Leader>(role_) && m.term == hard_state_.term) {
@@ -24,7 +24,7 @@ void RaftElector::on(NodeId from, std::size_t /*from_index*/, const Heartbeat& m
   } else {
     note_leader_contact(from);
   }
-  send(from, HeartbeatResponse{hard_state_.term, m.round});
+  send(from, HeartbeatResponse{hard_state_.term, m.round, true});
 }
 
 void RaftElector::on(NodeId from, std::size_t from_index, const HeartbeatResponse& m) {
@@ -35,6 +35,11 @@ void RaftElector::on(NodeId from, std::size_t from_index, const HeartbeatRespons
   auto* leader = std::get_if<Leader>(&role_);
   if (m.term < hard_state_.term || leader == nullptr) {
     emit(CoreEventKind::MessageIgnored, from, "heartbeat response from another term or role");
+    return;
+  }
+  if (!m.accepted) {
+    // A reply to a heartbeat of an earlier term of ours: its round number is not from this term.
+    emit(CoreEventKind::MessageIgnored, from, "heartbeat response that is not an ack");
     return;
   }
   const std::uint64_t previous_heard = leader->last_heard_ticks[from_index];

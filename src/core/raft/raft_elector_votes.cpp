@@ -37,7 +37,13 @@ void RaftElector::on(NodeId from, std::size_t /*from_index*/, const VoteRequest&
   // term is most likely from a node that was cut off; ignoring it, without adopting its term,
   // keeps it from deposing a healthy leader. It is also what makes the leader lease safe (6.4.1).
   // A campaign the leader itself asked for (TimeoutNow) is exempt.
-  if (m.term > hard_state_.term && in_leader_contact() && !m.leadership_transfer) {
+  // The same holds for a request in our own term: we may have adopted that term from a response
+  // (say, a late rejection of our old pre-vote) without hearing any leader of it, and granting then
+  // would break the promise a leader's lease was built on. Only a repeat of the vote we already
+  // cast in this term is answered.
+  const bool repeat_of_our_vote = m.term == hard_state_.term && hard_state_.voted_for == from;
+  if (m.term >= hard_state_.term && in_leader_contact() && !m.leadership_transfer &&
+      !repeat_of_our_vote) {
     emit(CoreEventKind::MessageIgnored, from, "leader stickiness: current leader is alive");
     return;
   }
