@@ -884,10 +884,15 @@ void Simulation::on_fault(const Fault& fault) {
 
 void Simulation::maybe_cancel_failover() {
   if (!failover_) return;
-  // The fault was undone. If the same leadership is still acknowledged and nobody moved on to a
-  // higher term, no failover happened: cancel the measurement.
-  ack_ = compute_ack(nullptr);
-  if (!ack_ || ack_->first != failover_->leader || ack_->second != failover_->term) return;
+  // Cancel only if the fault that hit the leader is undone: the leader runs again and can reach
+  // and hear a majority. An unrelated heal or resume must not cancel a failover still under way.
+  const NodeId leader = failover_->leader;
+  if (!active(leader) || leader_cut_off(leader)) return;
+  // If the same leadership is still acknowledged and nobody moved on to a higher term, no failover
+  // happened. The acknowledged leader is computed locally: after_event() owns ack_ and must still
+  // see any change this event made, or it would miss (and never record) a new leader.
+  const auto ack = compute_ack(nullptr);
+  if (!ack || ack->first != leader || ack->second != failover_->term) return;
   for (NodeId id = 1; id <= n_; ++id) {
     if (live(id) && status_[id].term > failover_->term) return;
   }
