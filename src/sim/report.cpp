@@ -43,7 +43,8 @@ std::string to_json(const SweepReport& r) {
     j["violations"].push_back({{"seed", v.seed},
                                {"time_ms", static_cast<double>(v.time) / 1000.0},
                                {"invariant", v.invariant},
-                               {"detail", v.detail}});
+                               {"detail", v.detail},
+                               {"last_events", v.last_events}});
   }
   j["failed_expectations"] = nlohmann::json::array();
   for (const auto& [seed, e] : r.failed_expectations) {
@@ -89,13 +90,25 @@ std::string to_text(const SweepReport& r) {
        "), " + fmt("%.1f", r.simulated_seconds) + " simulated seconds\n";
   s += "result: " + std::string(r.ok() ? "OK" : "FAILED") + "\n";
   s += "safety violations: " + std::to_string(r.violations.size()) + "\n";
-  for (const Violation& v : r.violations) {
+  constexpr std::size_t kListed = 10;
+  for (std::size_t i = 0; i < r.violations.size() && i < kListed; ++i) {
+    const Violation& v = r.violations[i];
     s += "  seed " + std::to_string(v.seed) + " at " +
          fmt("%.3f", static_cast<double>(v.time) / 1000.0) + "ms " + v.invariant + ": " + v.detail +
          "\n";
   }
+  if (r.violations.size() > kListed) {
+    s += "  ... and " + std::to_string(r.violations.size() - kListed) + " more (--json lists all)\n";
+  }
+  if (!r.violations.empty()) {
+    // The first violation's lead-up, so a reader sees how it happened without a second run.
+    const Violation& first = r.violations.front();
+    s += "  the events before the first one (replay: --seed " + std::to_string(first.seed) +
+         " --trace):\n";
+    for (const std::string& line : first.last_events) s += "    " + line + "\n";
+  }
   for (const ExpectationResult& e : r.sweep_expectations) {
-    s += "  expect " + e.expectation.text + ": " + (e.held ? "held" : "NOT held") + " (" +
+    s += "  " + e.expectation.text + ": " + (e.held ? "held" : "NOT held") + " (" +
          e.detail + ")\n";
   }
   s += "failed expectations: " + std::to_string(r.failed_expectations.size()) + "\n";

@@ -29,7 +29,8 @@ std::string core_text(const TraceRecord& r) {
     case CoreEventKind::ElectionTimeout:
       return "election timeout (term " + t + ")";
     case CoreEventKind::PreVoteStarted:
-      return "pre-vote for term " + t;
+      // The event's term is the node's own; `value` is the term it probes (its own + 1).
+      return "pre-vote for term " + std::to_string(r.value) + " (still in term " + t + ")";
     case CoreEventKind::CampaignStarted:
       return "campaign for term " + t;
     case CoreEventKind::VoteGranted:
