@@ -35,10 +35,10 @@ struct Heartbeat {
 };
 
 /// Answers a Heartbeat. `accepted` is true only when the responder took the heartbeat as coming
-/// from its leader of `term`: only then is it an ack the leader may build its lease and check-quorum
-/// on. A responder with a higher term sets accepted = false and reports its term so the stale
-/// leader steps down. (Without the flag, a reply to a stale heartbeat that happens to carry the
-/// leader's new term and an old round number would pass for an ack of that round.)
+/// from its leader of `term`: only then is it an ack the leader may build its lease and
+/// check-quorum on. A responder with a higher term sets accepted = false and reports its term so
+/// the stale leader steps down. (Without the flag, a reply to a stale heartbeat that happens to
+/// carry the leader's new term and an old round number would pass for an ack of that round.)
 struct HeartbeatResponse {
   Term term = 0;
   std::uint64_t round = 0;

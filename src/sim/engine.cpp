@@ -626,6 +626,9 @@ void Simulation::resume(NodeId id) {
 // Faults
 
 NodeId Simulation::current_leader() const {
+  // The leader the cluster acknowledges, even while it is paused: "crash the leader" during a
+  // pause means that node, not a stale leader of an older term that happens to be running.
+  if (ack_ && live(ack_->first)) return ack_->first;
   NodeId best = kNoNode;
   for (NodeId id = 1; id <= n_; ++id) {
     if (!active(id) || status_[id].role != Role::Leader) continue;

@@ -98,7 +98,8 @@ std::string to_text(const SweepReport& r) {
          "\n";
   }
   if (r.violations.size() > kListed) {
-    s += "  ... and " + std::to_string(r.violations.size() - kListed) + " more (--json lists all)\n";
+    s +=
+        "  ... and " + std::to_string(r.violations.size() - kListed) + " more (--json lists all)\n";
   }
   if (!r.violations.empty()) {
     // The first violation's lead-up, so a reader sees how it happened without a second run.
@@ -108,8 +109,8 @@ std::string to_text(const SweepReport& r) {
     for (const std::string& line : first.last_events) s += "    " + line + "\n";
   }
   for (const ExpectationResult& e : r.sweep_expectations) {
-    s += "  " + e.expectation.text + ": " + (e.held ? "held" : "NOT held") + " (" +
-         e.detail + ")\n";
+    s +=
+        "  " + e.expectation.text + ": " + (e.held ? "held" : "NOT held") + " (" + e.detail + ")\n";
   }
   s += "failed expectations: " + std::to_string(r.failed_expectations.size()) + "\n";
   for (const auto& [seed, e] : r.failed_expectations) {

@@ -579,7 +579,12 @@ class Parser {
 std::optional<std::string> validate_scenario(const Scenario& scenario) {
   const auto problem = find_problem(scenario, {});
   if (!problem) return std::nullopt;
-  if (problem->line > 0) return "line " + std::to_string(problem->line) + ": " + problem->message;
+  if (problem->line > 0) {
+    // Called after command-line overrides: name the file so the reader knows which line, and
+    // that a flag may be what made it wrong.
+    const std::string file = scenario.file.empty() ? "<scenario>" : scenario.file;
+    return file + ":" + std::to_string(problem->line) + ": " + problem->message;
+  }
   return problem->message;
 }
 

@@ -34,6 +34,11 @@ std::string core_text(const TraceRecord& r) {
     case CoreEventKind::CampaignStarted:
       return "campaign for term " + t;
     case CoreEventKind::VoteGranted:
+      // A pre-vote changes nothing on the voter: say which term it was asked about (`value`).
+      if (r.text == "pre-vote" && r.value != 0) {
+        return "would vote for " + node_name(r.peer) + " in term " + std::to_string(r.value) +
+               " (pre-vote; still in term " + t + ")";
+      }
       return with_reason("voted for " + node_name(r.peer) + " in term " + t, r.text);
     case CoreEventKind::VoteRejected:
       return with_reason("refused vote to " + node_name(r.peer) + " in term " + t, r.text);

@@ -257,12 +257,12 @@ TEST(ScenarioParser, LoadScenarioNamesUnreadablePath) {
 }
 
 TEST(ScenarioParser, ValidateScenarioAfterOverrides) {
-  Scenario s = parse_scenario("at 1s crash 5\n");
+  Scenario s = parse_scenario("at 1s crash 5\n", "five.scn");
   EXPECT_FALSE(validate_scenario(s));
   s.nodes = 3;  // e.g. --nodes 3 on the command line
   const auto error = validate_scenario(s);
   ASSERT_TRUE(error);
-  EXPECT_THAT(*error, HasSubstr("line 1: node 5 does not exist"));
+  EXPECT_THAT(*error, HasSubstr("five.scn:1: node 5 does not exist"));
 }
 
 TEST(ScenarioParser, DefaultScenario) {
