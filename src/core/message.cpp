@@ -10,10 +10,14 @@ struct Overloaded : Ts... {
   using Ts::operator()...;
 };
 
+// Names in the order of the Message variant, then the two pre-vote slots.
 constexpr std::array<std::string_view, kMessageCounterSlots> kSlotNames = {
-    "vote_request", "vote_response",    "heartbeat",         "heartbeat_response",
-    "timeout_now",  "pre_vote_request", "pre_vote_response",
+    "vote_request",       "vote_response",   "heartbeat",          "heartbeat_response",
+    "timeout_now",        "bully_election",  "bully_answer",       "bully_coordinator",
+    "bully_alive",        "ring_election",   "ring_elected",       "ring_ack",
+    "ring_alive",         "pre_vote_request", "pre_vote_response",
 };
+static_assert(kSlotNames.size() == kMessageKinds + 2, "name every message kind");
 
 }  // namespace
 
@@ -32,15 +36,14 @@ std::string_view to_string(Role role) {
 }
 
 std::size_t message_counter_slot(const Message& message) {
-  return std::visit(
-      Overloaded{
-          [](const raft::VoteRequest& m) -> std::size_t { return m.pre_vote ? 5 : 0; },
-          [](const raft::VoteResponse& m) -> std::size_t { return m.pre_vote ? 6 : 1; },
-          [](const raft::Heartbeat&) -> std::size_t { return 2; },
-          [](const raft::HeartbeatResponse&) -> std::size_t { return 3; },
-          [](const raft::TimeoutNow&) -> std::size_t { return 4; },
-      },
-      message);
+  // One slot per kind, except that pre-votes are counted apart from real votes.
+  if (const auto* m = std::get_if<raft::VoteRequest>(&message); m && m->pre_vote) {
+    return kPreVoteRequestSlot;
+  }
+  if (const auto* m = std::get_if<raft::VoteResponse>(&message); m && m->pre_vote) {
+    return kPreVoteResponseSlot;
+  }
+  return message.index();
 }
 
 std::string_view message_counter_name(std::size_t slot) {
@@ -51,6 +54,20 @@ std::string_view message_name(const Message& message) {
   return message_counter_name(message_counter_slot(message));
 }
 
+Term message_term(const Message& message) {
+  return std::visit(
+      [](const auto& m) -> Term {
+        if constexpr (requires { m.term; }) {
+          return m.term;
+        } else if constexpr (requires { m.epoch; }) {
+          return m.epoch;
+        } else {
+          return 0;
+        }
+      },
+      message);
+}
+
 bool is_election_message(const Message& message) {
   return std::visit(Overloaded{
                         [](const raft::VoteRequest&) { return true; },
@@ -58,6 +75,14 @@ bool is_election_message(const Message& message) {
                         [](const raft::Heartbeat&) { return false; },
                         [](const raft::HeartbeatResponse&) { return false; },
                         [](const raft::TimeoutNow&) { return true; },
+                        [](const bully::Election&) { return true; },
+                        [](const bully::Answer&) { return true; },
+                        [](const bully::Coordinator&) { return true; },
+                        [](const bully::Alive&) { return false; },
+                        [](const ring::Election&) { return true; },
+                        [](const ring::Elected&) { return true; },
+                        [](const ring::Ack&) { return true; },
+                        [](const ring::Alive&) { return false; },
                     },
                     message);
 }

@@ -5,7 +5,9 @@
 #include <string_view>
 #include <variant>
 
+#include "core/messages_bully.hpp"
 #include "core/messages_raft.hpp"
+#include "core/messages_ring.hpp"
 #include "core/types.hpp"
 
 namespace baton {
@@ -13,7 +15,9 @@ namespace baton {
 /// Every message of every algorithm. A core visits only its own alternatives and ignores (and
 /// counts) the rest; adding an algorithm adds its structs here.
 using Message = std::variant<raft::VoteRequest, raft::VoteResponse, raft::Heartbeat,
-                             raft::HeartbeatResponse, raft::TimeoutNow>;
+                             raft::HeartbeatResponse, raft::TimeoutNow, bully::Election,
+                             bully::Answer, bully::Coordinator, bully::Alive, ring::Election,
+                             ring::Elected, ring::Ack, ring::Alive>;
 
 inline constexpr std::size_t kMessageKinds = std::variant_size_v<Message>;
 
@@ -32,7 +36,18 @@ std::string_view message_name(const Message& message);
 /// responses are counted apart from real votes. Range [0, kMessageCounterSlots).
 std::size_t message_counter_slot(const Message& message);
 inline constexpr std::size_t kMessageCounterSlots = kMessageKinds + 2;
+inline constexpr std::size_t kPreVoteRequestSlot = kMessageKinds;
+inline constexpr std::size_t kPreVoteResponseSlot = kMessageKinds + 1;
+/// The counter slot of message kind M (real votes for the Raft vote messages).
+template <class M>
+constexpr std::size_t counter_slot_of() {
+  return Message(M{}).index();
+}
 std::string_view message_counter_name(std::size_t slot);
+
+/// The term or epoch a message carries (Raft's term, Bully's and Ring's election epoch), or 0 for
+/// messages without one. For traces.
+Term message_term(const Message& message);
 
 /// True for messages that belong to electing a leader (vote and pre-vote traffic, TimeoutNow), as
 /// opposed to keeping one (heartbeats). Used to count messages per election.

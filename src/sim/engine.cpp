@@ -10,10 +10,6 @@
 namespace baton::sim {
 namespace {
 
-Term message_term(const Message& message) {
-  return std::visit([](const auto& m) -> Term { return m.term; }, message);
-}
-
 std::uint64_t mix(std::uint64_t x) {
   x += 0x9E3779B97F4A7C15ull;
   x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ull;

@@ -129,6 +129,7 @@ std::string to_text(const SweepReport& r) {
        fmt("%.1f", r.messages_per_election_max) + "\n";
   s += "messages:";
   for (std::size_t i = 0; i < kMessageCounterSlots; ++i) {
+    if (r.messages_sent[i] == 0) continue;  // other algorithms' kinds (--json lists every kind)
     s += ' ';  // (appended piecewise: GCC 12 -Wrestrict misfires on " " + std::string)
     s += message_counter_name(i);
     s += '=';

@@ -28,10 +28,10 @@ TEST(RaftCluster, SingleRoundElectionMessageCounts) {
       ASSERT_EQ(cluster.leader(), 1u) << "n=" << n;
       const std::size_t expected = 2 * (n - 1) * (pre_vote ? 2 : 1);
       EXPECT_EQ(cluster.election_messages_sent(), expected) << "n=" << n << " pre=" << pre_vote;
-      EXPECT_EQ(cluster.sent(0), n - 1);  // vote requests
-      EXPECT_EQ(cluster.sent(1), n - 1);  // vote responses
-      EXPECT_EQ(cluster.sent(5), pre_vote ? n - 1 : 0);
-      EXPECT_EQ(cluster.sent(6), pre_vote ? n - 1 : 0);
+      EXPECT_EQ(cluster.sent(counter_slot_of<raft::VoteRequest>()), n - 1);
+      EXPECT_EQ(cluster.sent(counter_slot_of<raft::VoteResponse>()), n - 1);
+      EXPECT_EQ(cluster.sent(kPreVoteRequestSlot), pre_vote ? n - 1 : 0);
+      EXPECT_EQ(cluster.sent(kPreVoteResponseSlot), pre_vote ? n - 1 : 0);
     }
   }
 }

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <memory>
 #include <string_view>
+#include <type_traits>
 
 #include "core/elector.hpp"
 #include "core/raft/config.hpp"
@@ -63,6 +64,15 @@ class RaftElector final : public Elector {
   void on(NodeId from, std::size_t from_index, const Heartbeat& m);
   void on(NodeId from, std::size_t from_index, const HeartbeatResponse& m);
   void on(NodeId from, std::size_t from_index, const TimeoutNow& m);
+  /// Messages of other algorithms are dropped and counted. Constrained so that a Raft message kind
+  /// without its own handler above is still a compile error, not silently ignored.
+  template <class M>
+    requires(!std::is_same_v<M, VoteRequest> && !std::is_same_v<M, VoteResponse> &&
+             !std::is_same_v<M, Heartbeat> && !std::is_same_v<M, HeartbeatResponse> &&
+             !std::is_same_v<M, TimeoutNow>)
+  void on(NodeId from, std::size_t /*from_index*/, const M& /*m*/) {
+    emit(CoreEventKind::MessageIgnored, from, "message of another algorithm");
+  }
 
   void answer_pre_vote(NodeId from, const VoteRequest& m);
   void answer_vote(NodeId from, const VoteRequest& m);
