@@ -43,6 +43,19 @@ struct RaftSettings {
   bool unsafe_lease_ignores_drift = false;
 };
 
+/// Settings of Bully (Garcia-Molina). Its leader timeout and heartbeat are the shared
+/// `election-timeout-ms` range and `heartbeat-ms` (RaftSettings).
+struct BullySettings {
+  double answer_timeout_ms = 20;       ///< no Answer this long after Election: become coordinator
+  double coordinator_timeout_ms = 60;  ///< no Coordinator this long after an Answer: start again
+};
+
+/// Settings of Ring election (Chang-Roberts with ring repair). Leader timeout and heartbeat are the
+/// shared `election-timeout-ms` and `heartbeat-ms`.
+struct RingSettings {
+  double ack_timeout_ms = 20;  ///< a ring message not acked this long: skip the successor
+};
+
 enum class LatencyModel : std::uint8_t { Uniform, Normal };
 
 struct NetworkSettings {
@@ -176,6 +189,8 @@ struct Scenario {
   Micros duration = 10'000'000;
   double tick_ms = 1;
   RaftSettings raft;
+  BullySettings bully;
+  RingSettings ring;
   NetworkSettings network;
   ClockSettings clocks;
   DiskSettings disk;

@@ -236,12 +236,19 @@ const std::vector<Setting>& table() {
         millis([](Scenario& s) -> double& { return s.tick_ms; }, false));
     add("description", "TEXT", "free text shown in reports", apply_description);
     // Raft.
-    add("election-timeout-ms", "MIN-MAX", "randomized follower election timeout",
+    add("election-timeout-ms", "MIN-MAX",
+        "randomized election timeout (bully, ring: leader timeout)",
         range_ms([](Scenario& s) -> double& { return s.raft.election_timeout_ms_min; },
                  [](Scenario& s) -> double& { return s.raft.election_timeout_ms_max; }, false));
     add("candidate-timeout-ms", "MIN-MAX", "candidate retry timeout (0 = election timeout)",
         range_ms([](Scenario& s) -> double& { return s.raft.candidate_timeout_ms_min; },
                  [](Scenario& s) -> double& { return s.raft.candidate_timeout_ms_max; }, true));
+    add("answer-timeout-ms", "MS", "bully: wait this long for an Answer before winning",
+        millis([](Scenario& s) -> double& { return s.bully.answer_timeout_ms; }, false));
+    add("coordinator-timeout-ms", "MS", "bully: wait this long for a Coordinator after an Answer",
+        millis([](Scenario& s) -> double& { return s.bully.coordinator_timeout_ms; }, false));
+    add("ack-timeout-ms", "MS", "ring: a ring message not acked this long skips the successor",
+        millis([](Scenario& s) -> double& { return s.ring.ack_timeout_ms; }, false));
     add("heartbeat-ms", "MS", "leader heartbeat interval",
         millis([](Scenario& s) -> double& { return s.raft.heartbeat_ms; }, false));
     add("pre-vote", "on|off", "pre-vote phase before campaigning (thesis 9.6)",
