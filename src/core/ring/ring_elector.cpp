@@ -135,7 +135,15 @@ void RingElector::initiate(std::string_view reason) {
   }
 }
 
+void RingElector::drop_pending_elections() {
+  // The round is decided: retrying an unacknowledged Election now would make nodes that already
+  // left the round put their ids in again and start a spurious new one.
+  std::erase_if(pending_,
+                [](const Pending& p) { return std::holds_alternative<Election>(p.message); });
+}
+
 void RingElector::win(std::uint64_t seen_epoch) {
+  drop_pending_elections();
   const std::uint64_t old_epoch = epoch_;
   const bool was_leading = leading_;
   epoch_ = std::max(hard_state_.term, seen_epoch) + 1;
@@ -166,6 +174,7 @@ void RingElector::step_down(std::string_view reason) {
 
 void RingElector::follow(NodeId leader, std::uint64_t epoch, std::string_view reason) {
   step_down(reason);
+  drop_pending_elections();
   const bool discovered = leader != leader_ || epoch != epoch_;
   leader_ = leader;
   epoch_ = epoch;

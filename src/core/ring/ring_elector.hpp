@@ -101,6 +101,7 @@ class RingElector final : public Elector {
   /// false (and sends nothing) when no other member is live.
   bool send_ring(NodeId after, std::variant<Election, Elected> message);
   void on_ack_timeout(Pending pending);
+  void drop_pending_elections();
   /// True when (epoch, leader) is newer than the leadership this node knows: epochs first, ids
   /// break ties (two sides of a healed partition may have elected in the same epoch).
   bool newer_than_known(std::uint64_t epoch, NodeId leader) const;

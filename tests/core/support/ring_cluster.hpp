@@ -43,6 +43,44 @@ inline Output take(Elector& node) {
   return out;
 }
 
+/// A message of kind M in a batch, with its receiver.
+template <class M>
+struct Sent {
+  NodeId to = kNoNode;
+  M message;
+};
+
+template <class M>
+std::vector<Sent<M>> sent_of(const Output& out) {
+  std::vector<Sent<M>> found;
+  for (const auto* list : {&out.early_messages, &out.messages}) {
+    for (const auto& e : *list) {
+      if (const auto* m = std::get_if<M>(&e.message)) found.push_back({e.to, *m});
+    }
+  }
+  return found;
+}
+
+inline bool has_ring_event(const Output& out, CoreEventKind kind) {
+  for (const auto& e : out.events) {
+    if (e.kind == kind) return true;
+  }
+  return false;
+}
+
+/// Ticks until the node sends an Election (or max_ticks pass); returns the ticks taken and leaves
+/// that batch in `out`.
+inline std::uint32_t tick_until_election(ring::RingElector& node, Output& out,
+                                         std::uint32_t max_ticks = 10'000) {
+  for (std::uint32_t t = 1; t <= max_ticks; ++t) {
+    node.tick();
+    out.clear();
+    node.take_output(out);
+    if (!sent_of<ring::Election>(out).empty()) return t;
+  }
+  return max_ticks;
+}
+
 /// N Ring electors (ids 1..N) on a FIFO network. Crashed nodes neither tick nor receive; messages
 /// over a cut link are lost. Everything is deterministic.
 class RingCluster {
