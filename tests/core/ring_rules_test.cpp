@@ -31,11 +31,17 @@ ring::RingElector initiated(NodeId id, std::size_t n, Output& out, HardState res
 }
 
 /// Node `id` of `n` that initiated and won epoch `restored.term + 1`; its output is drained.
-ring::RingElector leader(NodeId id, std::size_t n, HardState restored = {}) {
+ring::RingElector leader(NodeId id, std::size_t n, HardState restored = {},
+                         const RingTweak& tweak = fixed_timeout(10), std::uint64_t seed = 7) {
   Output out;
-  auto node = initiated(id, n, out, restored);
+  auto node = make_ring_node(id, n, tweak, restored, seed);
+  tick_until_election(node, out);
   const NodeId pred = id == 1 ? static_cast<NodeId>(n) : id - 1;
   node.step(from(pred, id, Election{id, id, restored.term, 1}));
+  // Its successor acknowledges the Elected, so no later ack timeout marks anyone dead.
+  for (const auto& e : sent_of<Elected>(take(node))) {
+    node.step(from(e.to, id, Ack{e.message.sequence}));
+  }
   take(node);
   return node;
 }
@@ -162,6 +168,7 @@ TEST(RingRules, ElectedIsRecordedPersistedAndForwarded) {
   EXPECT_EQ(node.role(), Role::Follower);
   EXPECT_FALSE(node.participant());
   EXPECT_EQ(node.status().leader, 5u);
+  EXPECT_EQ(node.status().fence_token, 0u);  // only a leader holds a token
   EXPECT_TRUE(has_ring_event(out, CoreEventKind::LeaderDiscovered));
   // The same announcement again (its leader died before it came back) is not passed on.
   node.step(from(1, 2, Elected{5, 7, 4}));
@@ -249,6 +256,17 @@ TEST(RingRules, DecidedRoundStopsRetryingUnackedElections) {
   }
 }
 
+TEST(RingRules, SkippingADeadBestCarriesTheSkipperInstead) {
+  auto node = make_ring_node(4, 5);
+  node.step(from(3, 4, Election{1, 5, 0, 9}));  // 5 is better: passed on to 5
+  take(node);
+  for (std::uint32_t t = 0; t < node.config().ack_timeout_ticks; ++t) node.tick();
+  const auto resent = sent_of<Election>(take(node));
+  ASSERT_EQ(resent.size(), 1u);
+  EXPECT_EQ(resent[0].to, 1u);
+  EXPECT_EQ(resent[0].message.best, 4u);  // 5 can never get it back to win
+}
+
 TEST(RingRules, ElectionForAPresumedDeadBestIsDropped) {
   Output out;
   auto node = initiated(4, 5, out);
@@ -321,6 +339,7 @@ TEST(RingRules, ParticipantWithoutElectedRestartsAfterElectionTimeout) {
   const std::uint32_t timeout = 4 * 5 * node.config().ack_timeout_ticks;  // the default
   EXPECT_EQ(tick_until_election(node, out, timeout + 5), timeout);
   EXPECT_TRUE(has_ring_event(out, CoreEventKind::ElectionTimeout));
+  ASSERT_FALSE(sent_of<Election>(out).empty());
   EXPECT_EQ(sent_of<Election>(out)[0].message.best, 2u);
 }
 
@@ -352,22 +371,35 @@ TEST(RingRules, ResignStepsDownHoldsBackAndStillForwards) {
   auto follower = make_ring_node(2, 5);
   EXPECT_EQ(follower.resign(), RequestResult::NotLeader);
 
-  auto node = leader(3, 5);
-  ASSERT_EQ(node.resign(), RequestResult::Ok);
-  Output out = take(node);
-  EXPECT_EQ(node.role(), Role::Follower);
-  ASSERT_EQ(out.leadership.size(), 1u);
-  EXPECT_FALSE(out.leadership[0].gained);
-  EXPECT_TRUE(has_ring_event(out, CoreEventKind::Resigned));
-  // Forwards a lower candidate unchanged instead of putting its own id in.
-  node.step(from(2, 3, Election{1, 2, 1, 5}));
-  const auto fwd = sent_of<Election>(take(node));
-  ASSERT_EQ(fwd.size(), 1u);
-  EXPECT_EQ(fwd[0].message.best, 2u);
-  node.step(from(4, 3, Ack{fwd[0].message.sequence}));
-  for (std::uint32_t t = 0; t < node.config().leader_timeout_ticks_max - 1; ++t) {
-    node.tick();
-    EXPECT_TRUE(sent_of<Election>(take(node)).empty());
+  // Timeouts spread over [5, 30]: the re-armed leader timer fires before the hold (30) ends for
+  // most seeds; none may initiate during the hold.
+  for (std::uint64_t seed = 1; seed <= 10; ++seed) {
+    auto node = leader(
+        3, 5, {},
+        [](ring::Config& c) {
+          c.leader_timeout_ticks_min = 5;
+          c.leader_timeout_ticks_max = 30;
+        },
+        seed);
+    ASSERT_EQ(node.resign(), RequestResult::Ok);
+    Output out = take(node);
+    EXPECT_EQ(node.role(), Role::Follower);
+    ASSERT_EQ(out.leadership.size(), 1u);
+    EXPECT_FALSE(out.leadership[0].gained);
+    EXPECT_TRUE(has_ring_event(out, CoreEventKind::Resigned));
+    // Forwards a lower candidate unchanged instead of putting its own id in.
+    node.step(from(2, 3, Election{1, 2, 1, 5}));
+    const auto fwd = sent_of<Election>(take(node));
+    ASSERT_EQ(fwd.size(), 1u);
+    EXPECT_EQ(fwd[0].message.best, 2u);
+    node.step(from(4, 3, Ack{fwd[0].message.sequence}));
+    for (std::uint32_t t = 0; t < node.config().leader_timeout_ticks_max - 1; ++t) {
+      node.tick();
+      EXPECT_TRUE(sent_of<Election>(take(node)).empty()) << "seed " << seed << " tick " << t;
+    }
+    // After the hold it stands again.
+    Output later;
+    EXPECT_LT(tick_until_election(node, later, 100), 100u);
   }
 }
 
