@@ -176,3 +176,54 @@ TEST(BullyCluster, SameSeedSameOutputs) {
 
 }  // namespace
 }  // namespace baton::bully_test
+
+namespace baton::bully_test {
+namespace {
+
+// Seeded nemesis: random crashes, restarts and cuts (safety is not Bully's to promise), then a
+// healed liveness phase in which the highest live id must lead and every live node must agree.
+TEST(BullyCluster, ConvergesToHighestLiveNodeAfterRandomFaults) {
+  for (std::uint64_t seed = 1; seed <= 40; ++seed) {
+    constexpr std::size_t n = 6;
+    BullyCluster c(n, seed);
+    Rng nemesis(seed * 7919);
+    for (int round = 0; round < 30; ++round) {
+      const auto a = static_cast<NodeId>(nemesis.uniform(1, n));
+      const auto b = static_cast<NodeId>(nemesis.uniform(1, n));
+      switch (nemesis.uniform(0, 3)) {
+        case 0:
+          c.crash(a);
+          break;
+        case 1:
+          c.restart(a);
+          break;
+        case 2:
+          if (a != b) c.cut(a, b);
+          break;
+        default:
+          c.heal();
+          break;
+      }
+      c.run(nemesis.uniform(1, 60));
+    }
+    c.heal();
+    c.restart(1);  // at least one live node
+    NodeId highest = kNoNode;
+    for (NodeId id = 1; id <= n; ++id) {
+      if (!c.crashed(id)) highest = id;
+    }
+    EXPECT_EQ(c.run_until_stable(5'000), highest) << "seed " << seed;
+    // Fence tokens of successive leaderships only grow, per node.
+    for (NodeId id = 1; id <= n; ++id) {
+      std::uint64_t last = 0;
+      for (const auto& l : c.leadership(id)) {
+        if (!l.gained) continue;
+        EXPECT_GT(l.fence_token, last) << "seed " << seed << " node " << id;
+        last = l.fence_token;
+      }
+    }
+  }
+}
+
+}  // namespace
+}  // namespace baton::bully_test
