@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <set>
 
-#include "core/raft/raft_elector.hpp"
 #include "support/bully_cluster.hpp"
 
 namespace baton::bully_test {

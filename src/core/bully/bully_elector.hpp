@@ -85,8 +85,9 @@ class BullyElector final : public Elector {
   /// What to do about a leader claim (Coordinator or Alive) from `from` with `epoch`.
   enum class Claim : std::uint8_t { Accept, Bully, Ignore };
   Claim judge_claim(NodeId from, std::uint64_t epoch, bool is_coordinator) const;
-  /// Acts on a lower-id leader claim: the leader reasserts itself, a follower starts an election.
-  void bully(NodeId from);
+  /// Acts on a lower-id leader claim: the leader reasserts itself, a follower starts an election,
+  /// a node already running one lets it finish (it will announce a larger epoch anyway).
+  void bully();
 
   // Role transitions.
   void start_election(std::string_view reason);

@@ -72,14 +72,13 @@ BullyElector::Claim BullyElector::judge_claim(NodeId from, std::uint64_t epoch,
   return Claim::Ignore;
 }
 
-void BullyElector::bully(NodeId from) {
+void BullyElector::bully() {
   if (std::holds_alternative<Leader>(role_)) {
     reassert("lower-id leader seen");
   } else if (!running_election()) {
     start_election("bully: lower-id leader seen");
   }
   // else: our running election will announce a larger epoch than the one just folded in.
-  (void)from;
 }
 
 void BullyElector::on(NodeId from, const Coordinator& m) {
@@ -90,7 +89,7 @@ void BullyElector::on(NodeId from, const Coordinator& m) {
       become_follower(from, m.epoch, "Coordinator from a higher id");
       return;
     case Claim::Bully:
-      bully(from);
+      bully();
       return;
     case Claim::Ignore:
       emit(CoreEventKind::MessageIgnored, from, "stale Coordinator epoch");
@@ -107,7 +106,7 @@ void BullyElector::on(NodeId from, const Alive& m) {
       become_follower(from, m.epoch, "Alive from a higher id");
       return;
     case Claim::Bully:
-      bully(from);
+      bully();
       return;
     case Claim::Ignore:
       emit(CoreEventKind::MessageIgnored, from, "Alive from a stale or outranked leader");
