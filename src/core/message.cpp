@@ -12,10 +12,10 @@ struct Overloaded : Ts... {
 
 // Names in the order of the Message variant, then the two pre-vote slots.
 constexpr std::array<std::string_view, kMessageCounterSlots> kSlotNames = {
-    "vote_request",       "vote_response",   "heartbeat",          "heartbeat_response",
-    "timeout_now",        "bully_election",  "bully_answer",       "bully_coordinator",
-    "bully_alive",        "ring_election",   "ring_elected",       "ring_ack",
-    "ring_alive",         "pre_vote_request", "pre_vote_response",
+    "vote_request", "vote_response",    "heartbeat",         "heartbeat_response",
+    "timeout_now",  "bully_election",   "bully_answer",      "bully_coordinator",
+    "bully_alive",  "ring_election",    "ring_elected",      "ring_ack",
+    "ring_alive",   "pre_vote_request", "pre_vote_response",
 };
 static_assert(kSlotNames.size() == kMessageKinds + 2, "name every message kind");
 

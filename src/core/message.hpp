@@ -14,10 +14,10 @@ namespace baton {
 
 /// Every message of every algorithm. A core visits only its own alternatives and ignores (and
 /// counts) the rest; adding an algorithm adds its structs here.
-using Message = std::variant<raft::VoteRequest, raft::VoteResponse, raft::Heartbeat,
-                             raft::HeartbeatResponse, raft::TimeoutNow, bully::Election,
-                             bully::Answer, bully::Coordinator, bully::Alive, ring::Election,
-                             ring::Elected, ring::Ack, ring::Alive>;
+using Message =
+    std::variant<raft::VoteRequest, raft::VoteResponse, raft::Heartbeat, raft::HeartbeatResponse,
+                 raft::TimeoutNow, bully::Election, bully::Answer, bully::Coordinator, bully::Alive,
+                 ring::Election, ring::Elected, ring::Ack, ring::Alive>;
 
 inline constexpr std::size_t kMessageKinds = std::variant_size_v<Message>;
 

@@ -3,7 +3,9 @@
 #include <cmath>
 #include <stdexcept>
 
+#include "core/bully/bully_elector.hpp"
 #include "core/raft/raft_elector.hpp"
+#include "core/ring/ring_elector.hpp"
 
 namespace baton::sim {
 
@@ -42,10 +44,47 @@ raft::Config raft_config(const Scenario& scenario, NodeId id) {
   return c;
 }
 
+ring::Config ring_config(const Scenario& scenario, NodeId id) {
+  const double tick = scenario.tick_ms;
+  ring::Config c;
+  c.id = id;
+  for (NodeId m = 1; m <= scenario.nodes; ++m) c.members.push_back(m);
+  // The shared timing keys: election-timeout-ms is the leader timeout, heartbeat-ms the Alive.
+  c.heartbeat_interval_ticks =
+      std::max<std::uint32_t>(1, ms_to_ticks(scenario.raft.heartbeat_ms, tick));
+  c.leader_timeout_ticks_min = ms_to_ticks(scenario.raft.election_timeout_ms_min, tick);
+  c.leader_timeout_ticks_max = ms_to_ticks(scenario.raft.election_timeout_ms_max, tick);
+  c.ack_timeout_ticks = std::max<std::uint32_t>(1, ms_to_ticks(scenario.ring.ack_timeout_ms, tick));
+  return c;
+}
+
+bully::Config bully_config(const Scenario& scenario, NodeId id) {
+  const double tick = scenario.tick_ms;
+  bully::Config c;
+  c.id = id;
+  for (NodeId m = 1; m <= scenario.nodes; ++m) c.members.push_back(m);
+  // The shared timing keys: election-timeout-ms is the leader timeout, heartbeat-ms the Alive.
+  c.heartbeat_interval_ticks =
+      std::max<std::uint32_t>(1, ms_to_ticks(scenario.raft.heartbeat_ms, tick));
+  c.leader_timeout_ticks_min = ms_to_ticks(scenario.raft.election_timeout_ms_min, tick);
+  c.leader_timeout_ticks_max = ms_to_ticks(scenario.raft.election_timeout_ms_max, tick);
+  c.answer_timeout_ticks =
+      std::max<std::uint32_t>(1, ms_to_ticks(scenario.bully.answer_timeout_ms, tick));
+  c.coordinator_timeout_ticks =
+      std::max<std::uint32_t>(1, ms_to_ticks(scenario.bully.coordinator_timeout_ms, tick));
+  return c;
+}
+
 std::unique_ptr<Elector> make_elector(const Scenario& scenario, NodeId id,
                                       const HardState& restored, Rng rng) {
   if (scenario.algorithm == "raft") {
     return std::make_unique<raft::RaftElector>(raft_config(scenario, id), restored, rng);
+  }
+  if (scenario.algorithm == "bully") {
+    return std::make_unique<bully::BullyElector>(bully_config(scenario, id), restored, rng);
+  }
+  if (scenario.algorithm == "ring") {
+    return std::make_unique<ring::RingElector>(ring_config(scenario, id), restored, rng);
   }
   throw std::invalid_argument("simulator: algorithm '" + scenario.algorithm + "' is not available");
 }

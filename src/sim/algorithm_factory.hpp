@@ -4,8 +4,10 @@
 
 #include <memory>
 
+#include "core/bully/config.hpp"
 #include "core/elector.hpp"
 #include "core/raft/config.hpp"
+#include "core/ring/config.hpp"
 #include "core/rng.hpp"
 #include "sim/scenario.hpp"
 
@@ -17,6 +19,10 @@ std::uint32_t ms_to_ticks(double ms, double tick_ms);
 /// The Raft config for node `id` of `scenario`: members 1..N, timeouts converted to ticks,
 /// priorities, preferred leader and the test-only unsafe switches.
 raft::Config raft_config(const Scenario& scenario, NodeId id);
+/// Bully settings in ticks.
+bully::Config bully_config(const Scenario& scenario, NodeId id);
+/// Ring election settings in ticks.
+ring::Config ring_config(const Scenario& scenario, NodeId id);
 
 /// A fresh core for node `id`, restored from `restored`, with its own random stream. Throws
 /// std::invalid_argument for an algorithm the simulator does not know.

@@ -16,7 +16,7 @@ struct Setting {
   Apply apply;
 };
 
-const std::vector<std::string> kAlgorithms = {"raft"};
+const std::vector<std::string> kAlgorithms = {"raft", "bully", "ring"};
 const std::vector<std::string> kNemesisFaults = {"crash", "partition", "one-way",
                                                  "loss",  "pause",     "disk-loss"};
 

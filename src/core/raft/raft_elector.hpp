@@ -67,10 +67,10 @@ class RaftElector final : public Elector {
   /// Messages of other algorithms are dropped and counted. Constrained so that a Raft message kind
   /// without its own handler above is still a compile error, not silently ignored.
   template <class M>
-    requires(!std::is_same_v<M, VoteRequest> && !std::is_same_v<M, VoteResponse> &&
-             !std::is_same_v<M, Heartbeat> && !std::is_same_v<M, HeartbeatResponse> &&
-             !std::is_same_v<M, TimeoutNow>)
-  void on(NodeId from, std::size_t /*from_index*/, const M& /*m*/) {
+  requires(!std::is_same_v<M, VoteRequest> && !std::is_same_v<M, VoteResponse> &&
+           !std::is_same_v<M, Heartbeat> && !std::is_same_v<M, HeartbeatResponse> &&
+           !std::is_same_v<M, TimeoutNow>) void on(NodeId from, std::size_t /*from_index*/,
+                                                   const M& /*m*/) {
     emit(CoreEventKind::MessageIgnored, from, "message of another algorithm");
   }
 
