@@ -12,10 +12,13 @@ struct Overloaded : Ts... {
 
 // Names in the order of the Message variant, then the two pre-vote slots.
 constexpr std::array<std::string_view, kMessageCounterSlots> kSlotNames = {
-    "vote_request", "vote_response",    "heartbeat",         "heartbeat_response",
-    "timeout_now",  "bully_election",   "bully_answer",      "bully_coordinator",
-    "bully_alive",  "ring_election",    "ring_elected",      "ring_ack",
-    "ring_alive",   "pre_vote_request", "pre_vote_response",
+    "vote_request",      "vote_response",     "heartbeat",        "heartbeat_response",
+    "timeout_now",       "bully_election",    "bully_answer",     "bully_coordinator",
+    "bully_alive",       "ring_election",     "ring_elected",     "ring_ack",
+    "ring_alive",        "paxos_prepare",     "paxos_promise",    "paxos_accept",
+    "paxos_accepted",    "paxos_lease_renew", "paxos_lease_ack",  "zab_notification",
+    "zab_follower_info", "zab_new_epoch",     "zab_ack_epoch",    "zab_ping",
+    "zab_ping_ack",      "pre_vote_request",  "pre_vote_response",
 };
 static_assert(kSlotNames.size() == kMessageKinds + 2, "name every message kind");
 
@@ -83,6 +86,18 @@ bool is_election_message(const Message& message) {
                         [](const ring::Elected&) { return true; },
                         [](const ring::Ack&) { return true; },
                         [](const ring::Alive&) { return false; },
+                        [](const paxos::Prepare&) { return true; },
+                        [](const paxos::Promise&) { return true; },
+                        [](const paxos::Accept&) { return true; },
+                        [](const paxos::Accepted&) { return true; },
+                        [](const paxos::LeaseRenew&) { return false; },
+                        [](const paxos::LeaseAck&) { return false; },
+                        [](const zab::Notification&) { return true; },
+                        [](const zab::FollowerInfo&) { return true; },
+                        [](const zab::NewEpoch&) { return true; },
+                        [](const zab::AckEpoch&) { return true; },
+                        [](const zab::Ping&) { return false; },
+                        [](const zab::PingAck&) { return false; },
                     },
                     message);
 }

@@ -6,8 +6,10 @@
 #include <variant>
 
 #include "core/messages_bully.hpp"
+#include "core/messages_paxos.hpp"
 #include "core/messages_raft.hpp"
 #include "core/messages_ring.hpp"
+#include "core/messages_zab.hpp"
 #include "core/types.hpp"
 
 namespace baton {
@@ -17,7 +19,10 @@ namespace baton {
 using Message =
     std::variant<raft::VoteRequest, raft::VoteResponse, raft::Heartbeat, raft::HeartbeatResponse,
                  raft::TimeoutNow, bully::Election, bully::Answer, bully::Coordinator, bully::Alive,
-                 ring::Election, ring::Elected, ring::Ack, ring::Alive>;
+                 ring::Election, ring::Elected, ring::Ack, ring::Alive, paxos::Prepare,
+                 paxos::Promise, paxos::Accept, paxos::Accepted, paxos::LeaseRenew, paxos::LeaseAck,
+                 zab::Notification, zab::FollowerInfo, zab::NewEpoch, zab::AckEpoch, zab::Ping,
+                 zab::PingAck>;
 
 inline constexpr std::size_t kMessageKinds = std::variant_size_v<Message>;
 
