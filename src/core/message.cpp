@@ -1,6 +1,7 @@
 #include "core/message.hpp"
 
 #include <array>
+#include <type_traits>
 
 namespace baton {
 namespace {
@@ -12,13 +13,48 @@ struct Overloaded : Ts... {
 
 // Names in the order of the Message variant, then the two pre-vote slots.
 constexpr std::array<std::string_view, kMessageCounterSlots> kSlotNames = {
-    "vote_request",      "vote_response",     "heartbeat",        "heartbeat_response",
-    "timeout_now",       "bully_election",    "bully_answer",     "bully_coordinator",
-    "bully_alive",       "ring_election",     "ring_elected",     "ring_ack",
-    "ring_alive",        "paxos_prepare",     "paxos_promise",    "paxos_accept",
-    "paxos_accepted",    "paxos_lease_renew", "paxos_lease_ack",  "zab_notification",
-    "zab_follower_info", "zab_new_epoch",     "zab_ack_epoch",    "zab_ping",
-    "zab_ping_ack",      "pre_vote_request",  "pre_vote_response",
+    "vote_request",
+    "vote_response",
+    "heartbeat",
+    "heartbeat_response",
+    "timeout_now",
+    "bully_election",
+    "bully_answer",
+    "bully_coordinator",
+    "bully_alive",
+    "ring_election",
+    "ring_elected",
+    "ring_ack",
+    "ring_alive",
+    "paxos_prepare",
+    "paxos_promise",
+    "paxos_accept",
+    "paxos_accepted",
+    "paxos_lease_renew",
+    "paxos_lease_ack",
+    "zab_notification",
+    "zab_follower_info",
+    "zab_new_epoch",
+    "zab_ack_epoch",
+    "zab_ping",
+    "zab_ping_ack",
+    "store_lease_grant",
+    "store_lease_grant_result",
+    "store_lease_keepalive",
+    "store_lease_keepalive_result",
+    "store_lease_revoke",
+    "store_put",
+    "store_put_result",
+    "store_get",
+    "store_get_result",
+    "store_create",
+    "store_create_result",
+    "store_predecessor",
+    "store_predecessor_result",
+    "store_watch",
+    "store_watch_event",
+    "pre_vote_request",
+    "pre_vote_response",
 };
 static_assert(kSlotNames.size() == kMessageKinds + 2, "name every message kind");
 
@@ -73,32 +109,69 @@ Term message_term(const Message& message) {
 
 bool is_election_message(const Message& message) {
   return std::visit(Overloaded{
-                        [](const raft::VoteRequest&) { return true; },
-                        [](const raft::VoteResponse&) { return true; },
-                        [](const raft::Heartbeat&) { return false; },
-                        [](const raft::HeartbeatResponse&) { return false; },
-                        [](const raft::TimeoutNow&) { return true; },
-                        [](const bully::Election&) { return true; },
-                        [](const bully::Answer&) { return true; },
-                        [](const bully::Coordinator&) { return true; },
-                        [](const bully::Alive&) { return false; },
-                        [](const ring::Election&) { return true; },
-                        [](const ring::Elected&) { return true; },
-                        [](const ring::Ack&) { return true; },
-                        [](const ring::Alive&) { return false; },
-                        [](const paxos::Prepare&) { return true; },
-                        [](const paxos::Promise&) { return true; },
-                        [](const paxos::Accept&) { return true; },
-                        [](const paxos::Accepted&) { return true; },
-                        [](const paxos::LeaseRenew&) { return false; },
-                        [](const paxos::LeaseAck&) { return false; },
-                        [](const zab::Notification&) { return true; },
-                        [](const zab::FollowerInfo&) { return true; },
-                        [](const zab::NewEpoch&) { return true; },
-                        [](const zab::AckEpoch&) { return true; },
-                        [](const zab::Ping&) { return false; },
-                        [](const zab::PingAck&) { return false; },
-                    },
+                        [](const raft::VoteRequest&) {
+    return true; },
+                        [](const raft::VoteResponse&) {
+    return true; },
+                        [](const raft::Heartbeat&) {
+    return false; },
+                        [](const raft::HeartbeatResponse&) {
+    return false; },
+                        [](const raft::TimeoutNow&) {
+    return true; },
+                        [](const bully::Election&) {
+    return true; },
+                        [](const bully::Answer&) {
+    return true; },
+                        [](const bully::Coordinator&) {
+    return true; },
+                        [](const bully::Alive&) {
+    return false; },
+                        [](const ring::Election&) {
+    return true; },
+                        [](const ring::Elected&) {
+    return true; },
+                        [](const ring::Ack&) {
+    return true; },
+                        [](const ring::Alive&) {
+    return false; },
+                        [](const paxos::Prepare&) {
+    return true; },
+                        [](const paxos::Promise&) {
+    return true; },
+                        [](const paxos::Accept&) {
+    return true; },
+                        [](const paxos::Accepted&) {
+    return true; },
+                        [](const paxos::LeaseRenew&) {
+    return false; },
+                        [](const paxos::LeaseAck&) {
+    return false; },
+                        [](const zab::Notification&) {
+    return true; },
+                        [](const zab::FollowerInfo&) {
+    return true; },
+                        [](const zab::NewEpoch&) {
+    return true; },
+                        [](const zab::AckEpoch&) {
+    return true; },
+                        [](const zab::Ping&) {
+    return false; },
+                        [](const zab::PingAck&) {
+    return false; },
+                        // Store traffic: acquiring counts as electing; keeping a session alive
+                        // is the store recipes' heartbeat.
+                        [](const store::LeaseKeepAlive&) {
+    return false; },
+                        [](const store::LeaseKeepAliveResult&) {
+    return false; },
+                        [](const store::LeaseRevoke&) {
+    return false; },
+                        []<class M>(const M&) requires(std::is_same_v<M, store::LeaseGrant> || std::is_same_v<M, store::LeaseGrantResult> || std::is_same_v<M, store::Put> || std::is_same_v<M, store::PutResult> || std::is_same_v<M, store::Get> || std::is_same_v<M, store::GetResult> || std::is_same_v<M, store::Create> || std::is_same_v<M, store::CreateResult> || std::is_same_v<M, store::Predecessor> || std::is_same_v<M, store::PredecessorResult> || std::is_same_v<M, store::Watch> || std::is_same_v<M, store::WatchEvent>) { return true;
+}
+,
+}  // namespace baton
+,
                     message);
 }
 

@@ -9,6 +9,7 @@
 #include "core/messages_paxos.hpp"
 #include "core/messages_raft.hpp"
 #include "core/messages_ring.hpp"
+#include "core/messages_store.hpp"
 #include "core/messages_zab.hpp"
 #include "core/types.hpp"
 
@@ -22,7 +23,10 @@ using Message =
                  ring::Election, ring::Elected, ring::Ack, ring::Alive, paxos::Prepare,
                  paxos::Promise, paxos::Accept, paxos::Accepted, paxos::LeaseRenew, paxos::LeaseAck,
                  zab::Notification, zab::FollowerInfo, zab::NewEpoch, zab::AckEpoch, zab::Ping,
-                 zab::PingAck>;
+                 zab::PingAck, store::LeaseGrant, store::LeaseGrantResult, store::LeaseKeepAlive,
+                 store::LeaseKeepAliveResult, store::LeaseRevoke, store::Put, store::PutResult,
+                 store::Get, store::GetResult, store::Create, store::CreateResult,
+                 store::Predecessor, store::PredecessorResult, store::Watch, store::WatchEvent>;
 
 inline constexpr std::size_t kMessageKinds = std::variant_size_v<Message>;
 
