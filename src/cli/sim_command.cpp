@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/compare_command.hpp"
 #include "sim/scenario_parser.hpp"
 #include "sim/settings.hpp"
 #include "sim/simulator.hpp"
@@ -106,7 +107,11 @@ void add_sim_command(CLI::App& app, int& exit_code) {
         ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
         ->allow_extra_args(false);
   }
-  sim->callback([options, &exit_code] { exit_code = run_sim(*options); });
+  CLI::App* compare = add_compare_command(*sim, exit_code);
+  sim->callback([options, compare, &exit_code] {
+    if (compare->parsed()) return;  // `baton sim compare` ran instead
+    exit_code = run_sim(*options);
+  });
 }
 
 }  // namespace baton::cli

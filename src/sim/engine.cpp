@@ -177,8 +177,20 @@ void Simulation::run_until(Micros until) {
     ++result_.events;
     handle(event);
     after_event(event.kind == EventKind::Probe);
+    if ((result_.events & 0xFFF) == 0) check_message_storm();
   }
   if (!stopped()) now_ = std::max(now_, limit);
+}
+
+void Simulation::check_message_storm() {
+  // A bound on everything (TigerBeetle's rule): an algorithm whose messages breed faster than they
+  // are delivered would otherwise stall virtual time and eat the machine's memory. Bully at 33
+  // nodes once did exactly that (an O(n^3) Coordinator storm); now it is a reported violation.
+  const std::size_t in_flight = pool_.size() - free_slots_.size();
+  if (in_flight > options_.max_messages_in_flight) {
+    violate("message-storm", std::to_string(in_flight) + " messages in flight (limit " +
+                                 std::to_string(options_.max_messages_in_flight) + ")");
+  }
 }
 
 RunResult Simulation::run() {

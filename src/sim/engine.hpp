@@ -104,6 +104,9 @@ class Simulation {
     std::string detail;
   };
 
+  /// Stops the run with a "message-storm" violation past RunOptions::max_messages_in_flight.
+  void check_message_storm();
+
   // events
   void handle(const Event& event);
   void on_tick(NodeId id);

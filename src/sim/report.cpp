@@ -3,15 +3,11 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "sim/report_json.hpp"
 #include "sim/simulator.hpp"
 
 namespace baton::sim {
 namespace {
-
-nlohmann::json distribution_json(const Distribution& d) {
-  return {{"count", d.count}, {"p50", d.p50}, {"p90", d.p90},
-          {"p99", d.p99},     {"max", d.max}, {"mean", d.mean}};
-}
 
 std::string fmt(const char* format, double value) {
   char buf[64];
@@ -28,7 +24,16 @@ std::string distribution_text(const Distribution& d) {
 
 }  // namespace
 
+nlohmann::json distribution_json(const Distribution& d) {
+  return {{"count", d.count}, {"p50", d.p50}, {"p90", d.p90},
+          {"p99", d.p99},     {"max", d.max}, {"mean", d.mean}};
+}
+
 std::string to_json(const SweepReport& r) {
+  return sweep_json(r).dump(2);
+}
+
+nlohmann::json sweep_json(const SweepReport& r) {
   nlohmann::json j;
   j["algorithm"] = r.algorithm;
   j["nodes"] = r.nodes;
@@ -79,7 +84,7 @@ std::string to_json(const SweepReport& r) {
   j["events"] = r.events;
   j["events_per_second"] = r.events_per_second;
   j["wall_seconds"] = r.wall_seconds;
-  return j.dump(2);
+  return j;
 }
 
 std::string to_text(const SweepReport& r) {

@@ -102,6 +102,14 @@ Apply range_ms(std::function<double&(Scenario&)> lo_field,
 
 // --- special values -----------------------------------------------------------------------------
 
+}  // namespace
+
+const std::vector<std::string>& algorithm_names() {
+  return kAlgorithms;
+}
+
+namespace {
+
 Error apply_algorithm(Scenario& s, std::string_view key, std::string_view value) {
   for (const auto& name : kAlgorithms) {
     if (value == name) {

@@ -18,6 +18,9 @@ struct SettingInfo {
   std::string help;   ///< one line
 };
 
+/// The algorithms the simulator can run, in the order comparisons print them.
+const std::vector<std::string>& algorithm_names();
+
 /// Every setting key, in documentation order.
 const std::vector<SettingInfo>& setting_keys();
 

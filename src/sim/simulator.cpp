@@ -98,7 +98,9 @@ SweepReport sweep(const Scenario& scenario, std::uint64_t first_seed, std::uint6
   report.events_per_second =
       report.wall_seconds > 0 ? static_cast<double>(report.events) / report.wall_seconds : 0;
   report.time_to_first_leader_ms = summarize(std::move(first_leader));
-  report.failover_ms = summarize(std::move(failovers));
+  std::sort(failovers.begin(), failovers.end());
+  report.failover_ms = summarize(failovers);
+  report.failover_samples_ms = std::move(failovers);
   report.messages_per_election_mean = seeds > 0 ? mpe_sum / static_cast<double>(seeds) : 0;
   for (const Expectation& e : scenario.expectations) {
     if (e.kind != Expectation::Kind::Violation) continue;

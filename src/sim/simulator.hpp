@@ -66,6 +66,9 @@ struct RunOptions {
   TraceSink trace;                    ///< null = no trace (fast)
   std::size_t keep_last_events = 40;  ///< lines kept for a violation report
   ElectorFactory elector_factory;     ///< null = make_elector (the scenario's algorithm)
+  /// More messages than this in flight at once is a message storm: the run stops with a
+  /// "message-storm" violation instead of stalling virtual time and growing without bound.
+  std::size_t max_messages_in_flight = 1'000'000;
 };
 
 RunResult run_seed(const Scenario& scenario, std::uint64_t seed, const RunOptions& options = {});
@@ -94,6 +97,7 @@ struct SweepReport {
   std::array<std::uint64_t, kMessageCounterSlots> messages_sent{};
   Distribution time_to_first_leader_ms;
   Distribution failover_ms;
+  std::vector<double> failover_samples_ms;  ///< every failover measured, sorted (for charts)
   double messages_per_election_mean = 0;
   double messages_per_election_max = 0;  ///< worst single run's mean
   std::uint64_t events = 0;

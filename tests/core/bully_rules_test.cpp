@@ -57,6 +57,27 @@ TEST(BullyRules, AnswersLowerElectionAndStartsItsOwn) {
   EXPECT_EQ(node.role(), Role::Candidate);
 }
 
+// A follower that heard its leader within two heartbeat intervals answers a lower Election but
+// does not campaign: the leader got the same Election and tells the asker itself. Campaigning here
+// turned one confused node into a cluster-wide wave (the 33-node storm). Once the leader has been
+// silent longer, the paper's rule applies again and the follower takes the election over.
+TEST(BullyRules, FollowerOfLiveLeaderAnswersWithoutCampaigning) {
+  auto node = make_follower(2, 4, 4, 1);  // heartbeat 5 ticks
+  node.step(envelope(1, 2, Election{1}));
+  Output out = drain(node);
+  EXPECT_EQ(receivers_of<Answer>(out), (Ids{1}));
+  EXPECT_TRUE(sent_of<Election>(out).empty());
+  EXPECT_EQ(node.role(), Role::Follower);
+
+  for (int t = 0; t < 11; ++t) node.tick();  // > 2 heartbeat intervals of silence
+  drain(node);
+  ASSERT_EQ(node.role(), Role::Follower);
+  node.step(envelope(1, 2, Election{1}));
+  out = drain(node);
+  EXPECT_EQ(receivers_of<Answer>(out), (Ids{1}));
+  EXPECT_EQ(sorted(receivers_of<Election>(out)), (Ids{3, 4}));
+}
+
 // ... but a node already running an election only answers (no second round of Elections), both
 // while waiting for Answers and after a higher node answered.
 TEST(BullyRules, RunningElectionOnlyAnswers) {
@@ -76,7 +97,7 @@ TEST(BullyRules, RunningElectionOnlyAnswers) {
   EXPECT_EQ(node.role(), Role::Candidate);
 }
 
-// The leader answers a lower Election and re-broadcasts Coordinator instead of a new election;
+// The leader answers a lower Election and re-sends Coordinator to it instead of a new election;
 // if the Election carries a larger epoch than its own, it reasserts with a fresh one.
 TEST(BullyRules, LeaderAnswersAndReassertsCoordinator) {
   auto leader = make_leader(3, 3);
@@ -85,7 +106,8 @@ TEST(BullyRules, LeaderAnswersAndReassertsCoordinator) {
   Output out = drain(leader);
   EXPECT_EQ(receivers_of<Answer>(out), (Ids{1}));
   EXPECT_TRUE(sent_of<Election>(out).empty());
-  EXPECT_EQ(sorted(receivers_of<Coordinator>(out)), (Ids{1, 2}));
+  // Only the asker hears the reassertion: a broadcast per Election fed an O(n^3) storm.
+  EXPECT_EQ(receivers_of<Coordinator>(out), (Ids{1}));
   for (const auto& [to, m] : sent_of<Coordinator>(out)) EXPECT_EQ(m.epoch, 1u);
   EXPECT_TRUE(out.leadership.empty());
   EXPECT_EQ(leader.role(), Role::Leader);

@@ -183,10 +183,10 @@ void BullyElector::become_follower(NodeId leader, std::uint64_t leader_epoch,
   if (leader != kNoNode && (leader != previous || leader_epoch != previous_epoch)) {
     emit(CoreEventKind::LeaderDiscovered, leader, reason, leader_epoch);
   }
-  role_ = Follower{leader, leader_epoch, leader_deadline()};
+  role_ = Follower{leader, leader_epoch, leader_deadline(), now_ticks_};
 }
 
-void BullyElector::reassert(std::string_view reason) {
+void BullyElector::reassert(std::string_view reason, NodeId to) {
   auto& leader = std::get<Leader>(role_);
   if (hard_state_.term > leader.epoch) {
     // Someone has seen a larger epoch than ours, and nodes that hold it would reject our
@@ -194,10 +194,21 @@ void BullyElector::reassert(std::string_view reason) {
     become_coordinator(false, reason);
     return;
   }
+  if (to != kNoNode) {
+    send(to, Coordinator{leader.epoch});
+    return;
+  }
   for (NodeId member : config_.members) {
     if (member != config_.id) send(member, Coordinator{leader.epoch});
   }
   leader.heartbeat_elapsed_ticks = 0;
+}
+
+bool BullyElector::leader_recently_heard() const {
+  const auto* f = std::get_if<Follower>(&role_);
+  // Two heartbeat intervals: one Alive may be late or lost without the leader being dead.
+  return f != nullptr && f->leader != kNoNode &&
+         now_ticks_ <= f->heard_tick + 2ULL * config_.heartbeat_interval_ticks;
 }
 
 // ---- time ------------------------------------------------------------------------------------

@@ -97,7 +97,10 @@ class BullyElector final : public Elector {
   void become_follower(NodeId leader, std::uint64_t leader_epoch, std::string_view reason);
   /// The leader answers a challenge: re-announces its epoch, or a new one if someone has seen a
   /// larger epoch (then nodes holding that epoch would reject ours as stale).
-  void reassert(std::string_view reason);
+  /// `to`: tell only this node (it sent an Election); kNoNode: everyone.
+  void reassert(std::string_view reason, NodeId to = kNoNode);
+  /// A follower that heard its leader within two heartbeat intervals.
+  bool leader_recently_heard() const;
 
   // Ticks per role.
   void tick_leader(Leader& leader);

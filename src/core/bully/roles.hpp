@@ -15,6 +15,7 @@ struct Follower {
   NodeId leader = kNoNode;
   std::uint64_t leader_epoch = 0;  ///< epoch of `leader`'s Coordinator (its fence token)
   std::uint64_t deadline_tick = 0;
+  std::uint64_t heard_tick = 0;  ///< when `leader` last spoke (Coordinator or Alive)
 };
 
 /// Sent Election to every higher node and waits for an Answer. Reaching `deadline_tick` without
