@@ -2,6 +2,7 @@
 // partitions, message counts per election, and decision time after detection (docs/zab.md).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdio>
 
 #include "support/zab_cluster.hpp"
@@ -27,6 +28,193 @@ TEST(ZabCluster, HighestIdWinsOnCleanStart) {
     for (NodeId id = 1; id <= n; ++id) {
       EXPECT_EQ(c.node(id).current_epoch(), 1u) << "n=" << n << " node " << id;
       EXPECT_EQ(c.node(id).status().term, 1u) << "n=" << n << " node " << id;
+    }
+  }
+}
+
+// The leader crashes: the survivors notice the missing Pings, elect the next highest id, and it
+// leads a higher epoch. The old leader restarts with its durable epochs and joins as a follower
+// (through the FOLLOWING/LEADING answers to its notifications) instead of disturbing the leader.
+TEST(ZabCluster, CrashElectsNewLeaderWithHigherEpochAndRestartJoins) {
+  ZabCluster c(5, 4);
+  ASSERT_EQ(c.run_until_stable(), 5u);
+  const std::uint64_t first = epoch_of(c, 5);
+
+  c.crash(5);
+  ASSERT_EQ(c.run_until_stable(), 4u);
+  const std::uint64_t second = epoch_of(c, 4);
+  EXPECT_GT(second, first);
+
+  c.restart(5);
+  EXPECT_EQ(c.node(5).current_epoch(), first);
+  ASSERT_EQ(c.run_until_stable(), 4u);
+  c.run(200);
+  EXPECT_EQ(c.agreed_leader(), 4u);
+  EXPECT_EQ(epoch_of(c, 4), second);  // no new election: node 5 joined the running epoch
+  EXPECT_EQ(c.node(5).current_epoch(), second);
+  EXPECT_EQ(c.node(5).role(), Role::Follower);
+}
+
+// A minority leader cannot keep its quorum of PingAcks and steps down; the majority elects a
+// leader of a higher epoch; after the heal the minority joins it. At no time two leaders of one
+// epoch.
+TEST(ZabCluster, PartitionMinorityLeaderStepsDownMajorityElectsHigherEpoch) {
+  ZabCluster c(5, 5);
+  ASSERT_EQ(c.run_until_stable(), 5u);
+  const std::uint64_t before = epoch_of(c, 5);
+  c.partition({1, 2, 3}, {4, 5});
+  c.run(300);
+  EXPECT_EQ(c.leaders(), (std::vector<NodeId>{3}));
+  EXPECT_GT(epoch_of(c, 3), before);
+  EXPECT_NE(c.node(5).role(), Role::Leader);
+  EXPECT_NE(c.node(4).role(), Role::Follower);
+  ASSERT_FALSE(c.leadership(5).empty());
+  EXPECT_FALSE(c.leadership(5).back().gained);
+
+  c.heal();
+  ASSERT_EQ(c.run_until_stable(), 3u);
+  for (NodeId id = 1; id <= 5; ++id) EXPECT_EQ(c.node(id).current_epoch(), epoch_of(c, 3));
+}
+
+/// Elections of n nodes: on a clean start, and after the leader crashes (all survivors time out
+/// on the same tick). Counts every message from the start of the election until all agree.
+struct ElectionCost {
+  std::size_t notifications = 0, follower_infos = 0, new_epochs = 0, ack_epochs = 0;
+  std::size_t election = 0;  // the four above
+  NodeId winner = kNoNode;
+};
+
+ElectionCost cost_since(const ZabCluster& c, const ElectionCost& base, NodeId winner) {
+  ElectionCost now;
+  now.notifications = c.sent_of_kind<Notification>() - base.notifications;
+  now.follower_infos = c.sent_of_kind<FollowerInfo>() - base.follower_infos;
+  now.new_epochs = c.sent_of_kind<NewEpoch>() - base.new_epochs;
+  now.ack_epochs = c.sent_of_kind<AckEpoch>() - base.ack_epochs;
+  now.election = c.election_messages_sent() - base.election;
+  now.winner = winner;
+  return now;
+}
+
+ElectionCost snapshot(const ZabCluster& c) {
+  return cost_since(c, ElectionCost{}, kNoNode);
+}
+
+ConfigTweak fixed_leader_timeout(std::uint32_t ticks) {
+  return [ticks](zab::Config& cfg) {
+    cfg.leader_timeout_ticks_min = ticks;
+    cfg.leader_timeout_ticks_max = ticks;
+  };
+}
+
+TEST(ZabCluster, MessagesPerElection) {
+  for (std::size_t n : {3u, 5u, 9u}) {
+    ZabCluster c(n, 11, fixed_leader_timeout(30));
+    const NodeId first = c.run_until_stable();
+    ASSERT_EQ(first, static_cast<NodeId>(n));
+    const ElectionCost start = cost_since(c, ElectionCost{}, first);
+    // Every node's first vote goes to everyone (n(n-1)); each vote change is another broadcast.
+    EXPECT_GE(start.notifications, n * (n - 1)) << "n=" << n;
+    EXPECT_EQ(start.follower_infos, n - 1) << "n=" << n;
+    EXPECT_GE(start.new_epochs, n / 2) << "n=" << n;
+
+    c.crash(static_cast<NodeId>(n));
+    const ElectionCost base = snapshot(c);
+    const NodeId second = c.run_until_stable();
+    ASSERT_EQ(second, static_cast<NodeId>(n - 1));
+    const ElectionCost failover = cost_since(c, base, second);
+    std::printf(
+        "zab n=%zu clean start: %zu election messages (Notification %zu, FollowerInfo %zu, "
+        "NewEpoch %zu, AckEpoch %zu); after leader crash: %zu (Notification %zu, "
+        "FollowerInfo %zu, NewEpoch %zu, AckEpoch %zu)\n",
+        n, start.election, start.notifications, start.follower_infos, start.new_epochs,
+        start.ack_epochs, failover.election, failover.notifications, failover.follower_infos,
+        failover.new_epochs, failover.ack_epochs);
+    EXPECT_EQ(failover.follower_infos, n - 2) << "n=" << n;
+  }
+}
+
+/// Production timings (Config defaults; a tick is 1 ms) with the given finalize wait.
+ConfigTweak production(std::uint32_t finalize_wait_ticks) {
+  return [finalize_wait_ticks](zab::Config& cfg) {
+    const zab::Config defaults;
+    cfg = zab::Config{.id = cfg.id, .members = cfg.members};
+    cfg.finalize_wait_ticks = finalize_wait_ticks;
+    (void)defaults;
+  };
+}
+
+struct Failover {
+  std::uint64_t established = 0;  ///< ticks from the crash until a new leader leads
+  std::uint64_t detected = 0;     ///< ticks from the crash until a quorum of survivors look
+  std::uint64_t agreed = 0;       ///< ticks from the crash until every survivor knows the leader
+  /// ticks from the crash until the eventual winner started looking: if that is after a quorum
+  /// looked, its better vote reopens the finalize wait of the others.
+  std::uint64_t winner_looking = 0;
+};
+
+/// With 1-tick links: crash the leader of an n-node ensemble and time the failover.
+Failover measure_failover(std::size_t n, std::uint64_t seed, std::uint32_t finalize_wait_ticks) {
+  ZabCluster c(n, seed, production(finalize_wait_ticks), 1);
+  const NodeId old_leader = c.run_until_stable(20'000);
+  EXPECT_NE(old_leader, kNoNode);
+  c.run(77 * seed % 50);  // crash at a varying phase of the Ping interval
+  c.crash(old_leader);
+  const std::uint64_t crashed_at = c.now();
+  Failover f;
+  std::vector<std::uint64_t> looking_since(n + 1, 0);
+  const std::size_t quorum = n / 2 + 1;
+  for (int t = 0; t < 20'000 && f.agreed == 0; ++t) {
+    c.tick_all();
+    std::size_t looking = 0;
+    for (NodeId id = 1; id <= n; ++id) {
+      if (c.crashed(id) || c.node(id).peer_state() != zab::PeerState::Looking) continue;
+      ++looking;
+      if (looking_since[id] == 0) looking_since[id] = c.now() - crashed_at;
+    }
+    if (f.detected == 0 && looking >= quorum) f.detected = c.now() - crashed_at;
+    if (f.established == 0 && !c.leaders().empty()) {
+      f.established = c.now() - crashed_at;
+      f.winner_looking = looking_since[c.leaders()[0]];
+    }
+    if (c.agreed_leader() != kNoNode) f.agreed = c.now() - crashed_at;
+  }
+  EXPECT_NE(f.agreed, 0u);
+  return f;
+}
+
+// The target: failover = detection + a few ticks + the finalize wait. Detection is the
+// moment a quorum of survivors is LOOKING (FOLLOWING nodes do not vote), or, if later, the moment
+// the eventual winner starts looking: its better vote reopens the others' finalize wait (that is
+// what the wait is for). From there, with 1-tick links, the new leader leads after the finalize
+// wait plus at most 6 link delays (votes out and back, FollowerInfo, NewEpoch, AckEpoch; most of
+// them overlap the wait). Lowering ZooKeeper's 200 ms to 10 cuts the decision ~13-fold.
+TEST(ZabCluster, DecisionTimeIsFinalizeWaitPlusAFewTicks) {
+  for (std::uint32_t finalize : {10u, 200u}) {
+    for (std::size_t n : {3u, 5u, 9u}) {
+      std::uint64_t decision_max = 0, decision_sum = 0, detect_sum = 0, total_sum = 0;
+      std::uint64_t after_quorum_max = 0;
+      constexpr std::uint64_t kSeeds = 8;
+      for (std::uint64_t seed = 1; seed <= kSeeds; ++seed) {
+        const Failover f = measure_failover(n, seed, finalize);
+        const std::uint64_t detected = std::max(f.detected, f.winner_looking);
+        ASSERT_GE(f.established, detected);
+        const std::uint64_t decision = f.established - detected;
+        EXPECT_LE(decision, finalize + 6) << "n=" << n << " seed " << seed;
+        EXPECT_GE(decision, finalize) << "n=" << n << " seed " << seed;
+        decision_max = std::max(decision_max, decision);
+        after_quorum_max = std::max(after_quorum_max, f.established - f.detected);
+        decision_sum += decision;
+        detect_sum += detected;
+        total_sum += f.established;
+      }
+      std::printf(
+          "zab failover n=%zu finalize=%u, 1-tick links, leader timeout 150-300, %llu seeds: "
+          "crash->leader mean %.1f, detection mean %.1f, decision mean %.1f max %llu "
+          "(from quorum looking: max %llu)\n",
+          n, finalize, static_cast<unsigned long long>(kSeeds),
+          static_cast<double>(total_sum) / kSeeds, static_cast<double>(detect_sum) / kSeeds,
+          static_cast<double>(decision_sum) / kSeeds, static_cast<unsigned long long>(decision_max),
+          static_cast<unsigned long long>(after_quorum_max));
     }
   }
 }

@@ -124,7 +124,14 @@ void ZabElector::on_looking_notification(Looking& looking, NodeId from, const No
     return;
   } else if (better(m.vote, looking.proposal)) {
     update_proposal(looking, m.vote);
+  } else if (looking.claims[index] && m.vote != looking.proposal) {
+    // The peer was FOLLOWING/LEADING when our vote reached it (it answered with a claim), so it
+    // has never recorded our vote; it just started looking in our round. Tell it now. ZooKeeper
+    // does not, and both sides then wait for notTimeout (200 ms) before resending.
+    send_early(from, Notification{looking.proposal, round_, PeerState::Looking});
   }
+  // A peer that looks no longer backs the leader it claimed.
+  looking.claims[index].reset();
   looking.votes[index] = m.vote;
   check_quorum(looking);
 }
