@@ -267,6 +267,8 @@ TEST(ZabRules, FollowsEstablishedLeaderOnQuorumOfClaims) {
   node.step(envelope(3, 1, claim(ended, 4, PeerState::Following)));
   node.step(envelope(4, 1, claim(ended, 4, PeerState::Following)));
   EXPECT_EQ(node.peer_state(), PeerState::Looking);  // followers alone are not enough
+  node.step(envelope(5, 1, claim(ended, 4, PeerState::Following)));
+  EXPECT_EQ(node.peer_state(), PeerState::Looking);  // the leader must say LEADING itself
   node.step(envelope(5, 1, claim(ended, 4, PeerState::Leading)));
   const Output out = drain(node);
   EXPECT_EQ(node.peer_state(), PeerState::Following);
