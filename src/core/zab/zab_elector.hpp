@@ -36,7 +36,8 @@ namespace baton::zab {
 /// Follower, with its leader only once established (first Ping); established leader -> Leader,
 /// term = fence token = epoch.
 ///
-/// Rules and their tests: tests/core/zab_rules_test.cpp; the list is in docs/zab.md.
+/// Rules and their tests: tests/core/zab_rules_test.cpp (FLE) and zab_epoch_rules_test.cpp
+/// (phase 1, keep-alive, restart, requests); the list is in docs/zab.md.
 class ZabElector final : public Elector {
  public:
   /// `restored` is the durable hard state from before a crash (or {} on first start). The node
@@ -116,7 +117,7 @@ class ZabElector final : public Elector {
 
   // Role transitions (zab_elector.cpp).
   void start_looking(std::string_view reason);
-  /// FLE decided on `vote` (in round `round`): lead or follow it.
+  /// FLE decided on `vote` (in the current round): lead or follow it.
   void decide(const Vote& vote, std::string_view reason);
   void become_prospective_leader();
   void become_follower(NodeId leader);

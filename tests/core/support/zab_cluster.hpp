@@ -3,6 +3,7 @@
 // counters).
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <deque>
@@ -79,6 +80,94 @@ std::vector<NodeId> receivers_of(const Output& out) {
   std::vector<NodeId> to;
   for (const auto& [id, m] : sent_of<M>(out)) to.push_back(id);
   return to;
+}
+
+// ---- single-node driving helpers for the rule tests -------------------------------------------
+
+using zab::AckEpoch;
+using zab::FollowerInfo;
+using zab::NewEpoch;
+using zab::Notification;
+using zab::PeerState;
+using zab::Ping;
+using zab::PingAck;
+using zab::Vote;
+
+/// Node ids, for comparing receivers.
+using Ids = std::vector<NodeId>;
+
+inline Ids sorted(Ids ids) {
+  std::sort(ids.begin(), ids.end());
+  return ids;
+}
+
+inline Vote vote_for(NodeId leader, std::uint64_t epoch = 0, std::uint64_t zxid = 0) {
+  return Vote{epoch, zxid, leader};
+}
+
+inline Notification looking(Vote vote, std::uint64_t round = 1) {
+  return Notification{vote, round, PeerState::Looking};
+}
+
+inline Notification claim(Vote vote, std::uint64_t round, PeerState state) {
+  return Notification{vote, round, state};
+}
+
+/// A fresh node after its first tick (its first notifications sent and drained).
+inline zab::ZabElector started(NodeId id, std::size_t members, const ConfigTweak& tweak = {},
+                               HardState restored = {}) {
+  auto node = make_node(id, members, tweak, restored);
+  node.tick();
+  drain(node);
+  return node;
+}
+
+inline void tick_n(zab::ZabElector& node, std::uint64_t ticks) {
+  for (std::uint64_t t = 0; t < ticks; ++t) node.tick();
+}
+
+/// Node `id` of a 3-node ensemble, decided for itself (peer 1 or 2 voted for it) and waiting
+/// for FollowerInfo. Output drained.
+inline zab::ZabElector prospective_leader(NodeId id, std::size_t members, HardState restored = {}) {
+  auto node = started(id, members, {}, restored);
+  const Vote mine = node.current_vote();
+  std::size_t voted = 0;
+  for (NodeId peer = 1; peer <= members && voted < members / 2; ++peer) {
+    if (peer == id) continue;
+    node.step(envelope(peer, id, looking(mine)));
+    ++voted;
+  }
+  tick_n(node, node.config().finalize_wait_ticks);
+  drain(node);
+  EXPECT_EQ(node.peer_state(), PeerState::Leading);
+  return node;
+}
+
+/// Node 3 of 3 as established leader of epoch 1 with follower 1. Output drained.
+inline zab::ZabElector leader3() {
+  auto node = prospective_leader(3, 3);
+  node.step(envelope(1, 3, FollowerInfo{0}));
+  node.step(envelope(1, 3, AckEpoch{1}));
+  drain(node);
+  EXPECT_EQ(node.role(), Role::Leader);
+  return node;
+}
+
+/// Node `id` following `leader` (of a 3-node ensemble): decided, sent FollowerInfo. If `epoch`
+/// is non-zero it also accepted NewEpoch(epoch) and got the first Ping. Output drained.
+inline zab::ZabElector follower(NodeId id, NodeId leader, std::uint64_t epoch,
+                                HardState restored = {}, const ConfigTweak& tweak = {}) {
+  auto node = started(id, 3, tweak, restored);
+  const Vote theirs = vote_for(leader, restored.term);
+  node.step(envelope(leader, id, looking(theirs)));
+  tick_n(node, node.config().finalize_wait_ticks);
+  EXPECT_EQ(node.peer_state(), PeerState::Following);
+  if (epoch != 0) {
+    node.step(envelope(leader, id, NewEpoch{epoch}));
+    node.step(envelope(leader, id, Ping{epoch}));
+  }
+  drain(node);
+  return node;
 }
 
 /// N ZAB electors (ids 1..N) on FIFO links that deliver `latency_ticks` after sending (0: within
