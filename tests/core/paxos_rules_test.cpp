@@ -119,14 +119,16 @@ TEST(PaxosRules, MajorityNeededForEachPhase) {
   EXPECT_TRUE(node.status().lease_valid);
 }
 
-// A refusal carrying a higher promise ends the ballot at once, and the next ballot starts above
-// the round it taught.
+// A ballot that a majority refuses fails, and the next ballot starts above the highest round the
+// refusals taught.
 TEST(PaxosRules, RejectionTeachesHigherRound) {
   auto node = make_node(1, 3);
   tick_until_proposal(node);
   const Ballot b = node.own_ballot();
   drain(node);
   node.step(envelope(2, 1, Promise{b, false, Ballot{9, 2}, {}, kNoNode}));
+  EXPECT_EQ(node.role(), Role::Candidate);
+  node.step(envelope(3, 1, Promise{b, false, Ballot{7, 3}, {}, kNoNode}));
   const Output out = drain(node);
   EXPECT_EQ(node.role(), Role::Follower);
   EXPECT_TRUE(has_event(out, CoreEventKind::SteppedDown));
@@ -135,19 +137,29 @@ TEST(PaxosRules, RejectionTeachesHigherRound) {
   EXPECT_EQ(node.own_ballot(), (Ballot{10, 1}));
 }
 
-// Refusals that only protect a lower ballot's lease fail the ballot once a majority refused
-// (TallyResult::Lost), not before.
-TEST(PaxosRules, LowerBallotRefusalsFailTheBallotOnlyFromAMajority) {
+// A refusal does not end a ballot by itself, even one naming a higher ballot (an acceptor that
+// promised a cut-off node): the ballot fails once a majority refused, and wins if a majority
+// grants.
+TEST(PaxosRules, BallotIsDecidedByTheMajorityNotTheFirstRefusal) {
   auto node = make_node(1, 5);
   tick_until_proposal(node);
   drain(node);
   const Ballot b = node.own_ballot();
-  const Ballot lower{0, 4};
-  node.step(envelope(2, 1, Promise{b, false, lower, lower, 4}));
-  node.step(envelope(3, 1, Promise{b, false, lower, lower, 4}));
+  const Ballot higher{9, 4};
+  node.step(envelope(2, 1, Promise{b, false, higher, {}, kNoNode}));
+  node.step(envelope(3, 1, Promise{b, false, higher, {}, kNoNode}));
   EXPECT_EQ(node.role(), Role::Candidate);
-  node.step(envelope(4, 1, Promise{b, false, lower, lower, 4}));
+  node.step(envelope(4, 1, Promise{b, false, higher, {}, kNoNode}));
   EXPECT_EQ(node.role(), Role::Follower);
+
+  auto winner = make_node(1, 5);
+  tick_until_proposal(winner);
+  drain(winner);
+  const Ballot w = winner.own_ballot();
+  winner.step(envelope(2, 1, Promise{w, false, higher, {}, kNoNode}));
+  winner.step(envelope(3, 1, Promise{w, true, w, {}, kNoNode}));
+  winner.step(envelope(4, 1, Promise{w, true, w, {}, kNoNode}));
+  EXPECT_EQ(sent_of<Accept>(drain(winner)).size(), 4u);
 }
 
 // A ballot that fails (here: its phase times out) is retried after a wait drawn from
@@ -209,6 +221,56 @@ TEST(PaxosRules, LeaseWindowRefusesOtherBallots) {
   node.tick();  // tick 39: lease_ticks after the renewal
   node.step(envelope(3, 2, Prepare{higher}));
   EXPECT_TRUE(only<Promise>(drain(node)).granted);
+}
+
+// The window protects against other NODES: the node it acked may pass a higher ballot of its own
+// (a re-ballot), and the window then follows the new ballot.
+TEST(PaxosRules, LeaseWindowLetsTheSameNodesHigherBallotThrough) {
+  auto node = make_node(2, 3, quiet);
+  node.step(envelope(1, 2, Accept{Ballot{1, 1}, 1}));
+  drain(node);
+  node.tick();
+  node.step(envelope(1, 2, Prepare{Ballot{4, 1}}));
+  EXPECT_TRUE(only<Promise>(drain(node)).granted);
+  node.step(envelope(1, 2, Accept{Ballot{4, 1}, 1}));
+  EXPECT_TRUE(only<Accepted>(drain(node)).granted);
+  node.step(envelope(3, 2, Prepare{Ballot{5, 3}}));
+  EXPECT_FALSE(only<Promise>(drain(node)).granted);
+}
+
+// A renewal refused because of another node's lease window gets no answer: a refused LeaseAck
+// means "promised higher" and makes the leader re-ballot, which cannot help here.
+TEST(PaxosRules, RenewalRefusedForAnotherNodesWindowGetsNoAnswer) {
+  auto node = make_node(2, 3, quiet);
+  node.step(envelope(1, 2, Accept{Ballot{1, 1}, 1}));
+  drain(node);
+  node.step(envelope(3, 2, LeaseRenew{Ballot{2, 3}, 4}));
+  const Output out = drain(node);
+  EXPECT_TRUE(sent_of<LeaseAck>(out).empty());
+  EXPECT_TRUE(has_event(out, CoreEventKind::VoteRejected));
+  EXPECT_EQ(node.status().leader, 1u);
+}
+
+// A leader whose renewal is refused (that acceptor promised a higher ballot and will never ack
+// this one again) re-ballots at once with a higher ballot of its own, keeping its own acceptor's
+// window so no other node can win meanwhile.
+TEST(PaxosRules, LeaderReballotsWhenARenewalIsRefused) {
+  auto leader = make_leader(1, 3);
+  const Ballot b = leader.own_ballot();
+  std::uint64_t round = 0;
+  while (round == 0) {
+    leader.tick();
+    for (const auto& [to, m] : sent_of<LeaseRenew>(drain(leader))) round = m.round;
+  }
+  leader.step(envelope(2, 1, Prepare{Ballot{9, 2}}));  // refused (our window), teaches round 9
+  leader.step(envelope(2, 1, LeaseAck{b, round, false}));
+  const Output out = drain(leader);
+  EXPECT_EQ(leader.role(), Role::Candidate);
+  EXPECT_EQ(leader.own_ballot(), (Ballot{10, 1}));
+  EXPECT_EQ(sent_of<Prepare>(out).size(), 2u);
+  ASSERT_EQ(out.leadership.size(), 1u);
+  EXPECT_FALSE(out.leadership[0].gained);
+  EXPECT_EQ(leader.acceptor().check(Ballot{11, 3}, leader.now_ticks()), paxos::Refusal::LeaseHeld);
 }
 
 // The lease length: floor((lease_ticks - 1) * (1 - d) / (1 + d)) (lease.hpp).

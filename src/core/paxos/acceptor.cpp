@@ -9,7 +9,7 @@ std::string_view to_string(Refusal refusal) {
     case Refusal::PromisedHigher:
       return "promised a higher ballot";
     case Refusal::LeaseHeld:
-      return "lease window of another ballot";
+      return "lease window of another node";
   }
   return "unknown";
 }
@@ -23,7 +23,8 @@ Acceptor::Acceptor(HardState restored, std::uint32_t lease_ticks)
 
 Refusal Acceptor::check(Ballot ballot, std::uint64_t now_ticks) const {
   if (ballot < state_.promised) return Refusal::PromisedHigher;
-  if (now_ticks < window_end_tick_ && ballot != state_.accepted) return Refusal::LeaseHeld;
+  if (now_ticks < window_end_tick_ && ballot.node != state_.accepted.node)
+    return Refusal::LeaseHeld;
   return Refusal::None;
 }
 

@@ -23,9 +23,9 @@ struct Config {
   /// restarts) -> propose. Also the wait of a (re)started node before its first proposal.
   std::uint32_t leader_timeout_ticks_min = 150;
   std::uint32_t leader_timeout_ticks_max = 300;
-  /// An acceptor that acknowledged ballot b (Accepted or LeaseAck) refuses every other ballot for
-  /// this many of its own ticks (PaxosLease's lease timeout). The leader's lease is derived from
-  /// it (lease.hpp). 0 = leader_timeout_ticks_min.
+  /// An acceptor that acknowledged ballot b (Accepted or LeaseAck) refuses every ballot of another
+  /// node for this many of its own ticks (PaxosLease's lease timeout). The leader's lease is
+  /// derived from it (lease.hpp). 0 = leader_timeout_ticks_min.
   std::uint32_t lease_ticks = 0;
   /// Upper bound on how far any node's clock rate may differ from true time (0.01 = 1% fast or
   /// slow). The leader's lease is shortened by it; set it below reality and leases may overlap.

@@ -162,7 +162,7 @@ void PaxosElector::emit(CoreEventKind kind, NodeId peer, std::string_view reason
 void PaxosElector::propose() {
   const Ballot ballot{max_round_seen_ + 1, config_.id};
   if (acceptor_.check(ballot, now_ticks_) != Refusal::None) {
-    // Our own acceptor still holds a lease window for another ballot (a restart, or
+    // Our own acceptor still holds a lease window for another node (a restart, or
     // lease_ticks > leader timeout): it would refuse us, and so might the others. Wait it out.
     emit(CoreEventKind::VoteRejected, config_.id, "own acceptor holds a lease window",
          acceptor_.window_end_tick() - now_ticks_);
@@ -245,12 +245,11 @@ void PaxosElector::fail(std::string_view reason) {
   role_ = Follower{kNoNode, Ballot{}, now_ticks_ + backoff_.draw_ticks(rng_)};
 }
 
-void PaxosElector::leave_leadership(std::string_view reason) {
+void PaxosElector::leave_leadership(std::string_view reason, bool release_own_window) {
   const auto* leader = std::get_if<Leader>(&role_);
   if (leader == nullptr) return;
   const FenceToken token = token_of(leader->ballot);
-  // Our own acks backed only our own lease, which we no longer claim.
-  acceptor_.release_window(leader->ballot);
+  if (release_own_window) acceptor_.release_window(leader->ballot);
   output_.leadership.push_back(LeadershipChange{false, token, token});
   emit(CoreEventKind::SteppedDown, kNoNode, reason, token);
 }

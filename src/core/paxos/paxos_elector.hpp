@@ -24,7 +24,9 @@ namespace baton::paxos {
 /// (max round seen + 1, self). Phase 1: Prepare to all, a majority of Promises (its own counted
 /// locally). Phase 2: Accept to all, a majority of Accepted. It then leads with the lease of
 /// lease.hpp, renewed by LeaseRenew rounds a majority acks, and steps down when the lease lapses
-/// (check-quorum). The fence token and Status.term are token_of(ballot).
+/// (check-quorum). The fence token and Status.term are token_of(ballot). A leader whose renewal an
+/// acceptor refuses (it promised a higher ballot) re-ballots at once with a higher ballot of its
+/// own, so nodes that promised each other's ballots while cut off can rejoin.
 ///
 /// Unlike single-decree Paxos the proposer never adopts a previously accepted value: an acceptor
 /// grants only when the lease window of the ballot it accepted has passed, so whatever it
@@ -116,7 +118,9 @@ class PaxosElector final : public Elector {
   /// The running ballot failed: back to follower, retry after a backoff wait.
   void fail(std::string_view reason);
   /// Leaves the Leader role (if held) reporting the change; the caller sets the next role.
-  void leave_leadership(std::string_view reason);
+  /// `release_own_window`: let our acceptor grant other nodes at once (our self-acks backed only
+  /// the lease we are giving up); false when we re-ballot and want to keep the others out.
+  void leave_leadership(std::string_view reason, bool release_own_window = true);
 
   // Time.
   void tick_leader(Leader& leader);

@@ -107,6 +107,13 @@ void PaxosElector::on(NodeId from, std::size_t /*from_index*/, const LeaseRenew&
   // A renewal is phase 2 again for the same ballot: it also brings in an acceptor that missed the
   // Accept, and restarts the lease window.
   const Refusal refusal = judge(m.ballot, true);
+  if (refusal == Refusal::LeaseHeld) {
+    // No answer: a refused LeaseAck tells the leader to re-ballot (on(LeaseAck)), which cannot
+    // help while we protect another node's lease, and LeaseAck has no field to say which refusal
+    // it is. The leader's lease simply does not count us.
+    emit(CoreEventKind::VoteRejected, from, to_string(refusal), token_of(m.ballot));
+    return;
+  }
   const bool granted = refusal == Refusal::None;
   send(from, LeaseAck{m.ballot, m.round, granted});
   if (granted) {
@@ -122,15 +129,16 @@ void PaxosElector::on(NodeId from, std::size_t from_index, const Promise& m) {
   note_round(std::max(m.promised.round, m.accepted.round));
   auto* preparing = std::get_if<Preparing>(&role_);
   if (preparing == nullptr || m.ballot != preparing->ballot) {
-    emit(CoreEventKind::MessageIgnored, from, "Promise for a ballot we are not preparing");
+    // Promises that arrive after phase 1 was decided are expected; only others are news.
+    if (m.ballot != own_ballot()) {
+      emit(CoreEventKind::MessageIgnored, from, "Promise for a ballot we are not preparing");
+    }
     return;
   }
+  // A refusal naming a higher ballot does not end the ballot by itself: a majority may still
+  // grant (an acceptor that promised a node cut off from the rest is the common case). The round
+  // is learned above, so a lost ballot retries above it.
   preparing->tally.record(from_index, m.granted);
-  if (!m.granted && m.promised > preparing->ballot) {
-    // Someone proposes higher: fighting it is duelling. Let it finish.
-    fail("an acceptor promised a higher ballot");
-    return;
-  }
   switch (preparing->tally.result()) {
     case raft::TallyResult::Won:
       start_phase2(*preparing);
@@ -157,10 +165,6 @@ void PaxosElector::on(NodeId from, std::size_t from_index, const Accepted& m) {
   }
   accepting->tally.record(from_index, m.granted);
   if (m.granted) accepting->lease.ack(from_index, 1);
-  if (!m.granted && m.promised > accepting->ballot) {
-    fail("an acceptor promised a higher ballot");
-    return;
-  }
   switch (accepting->tally.result()) {
     case raft::TallyResult::Won:
       become_leader(*accepting);
@@ -180,9 +184,17 @@ void PaxosElector::on(NodeId from, std::size_t from_index, const LeaseAck& m) {
     return;
   }
   if (!m.granted) {
-    // LeaseAck carries no ballot of its own, so we cannot learn why; the lease lapses if a
-    // majority keeps refusing, and we step down then.
-    emit(CoreEventKind::MessageIgnored, from, "renewal refused");
+    // The acceptor promised a higher ballot (typically to a node that was cut off from us and
+    // proposed) and will never ack ours again: without a new ballot it would stay outside this
+    // leadership for good. Re-ballot at once with (max round seen + 1, self): acceptors still in
+    // our lease window let our own node's higher ballot through, so no other node can win
+    // meanwhile. LeaseAck carries no promised ballot, so a too-low round is taught by that
+    // acceptor's refusal of our Prepare and costs one backoff.
+    // Our acceptor keeps its window for our old ballot, as the others do: no other node can win
+    // while we re-ballot.
+    leave_leadership("renewal refused: re-proposing with a higher ballot", false);
+    role_ = Follower{kNoNode, Ballot{}, now_ticks_};
+    propose();
     return;
   }
   leader->lease.ack(from_index, m.round);
