@@ -31,9 +31,11 @@ struct Config {
   /// Bound on how far any clock's rate (this node's, the store's) may differ from true time. The
   /// local validity of the session is shrunk by (1 - drift) / (1 + drift).
   double max_clock_drift = 0.01;
-  /// Subtracted from the local validity on top of the drift factor (GC pauses, the tick's own
-  /// granularity).
-  double safety_margin_ms = 10.0;
+  /// Extra ms the local validity ends early, beyond the drift term and one tick of store
+  /// granularity (rounded up to ticks). Default 0: given the drift bound the validity is already
+  /// a proof (store_client/session.hpp argues it); a leader paused between checking and acting is
+  /// fencing's job, which no margin removes. Raise it for a store ticking coarser than this node.
+  std::uint64_t safety_margin_ms = 0;
 
   /// A waiter that hears nothing re-arms its watch this often, in case the Watch or its event was
   /// lost (the store fires at once for an entry already gone). Also the period at which it
@@ -45,8 +47,8 @@ struct Config {
   /// After resign() the node stays out of the queue this long, then re-enters at its back.
   std::uint32_t resign_hold_ticks = 300;
 
-  /// Test-only: trust the TTL at face value (no drift factor; the margin still applies), so the
-  /// simulator can show a leader outliving its entry on a fast clock.
+  /// TEST ONLY, UNSAFE: drop the drift factor from the local validity, so the simulator can show a
+  /// leader outliving its entry when clocks drift within max_clock_drift.
   bool unsafe_ignore_drift = false;
 };
 

@@ -3,15 +3,37 @@
 #include "core/sequential/sequential_elector.hpp"
 
 #include <cassert>
+#include <cmath>
 #include <utility>
 
 namespace baton::sequential {
+namespace {
+
+store_client::SessionConfig session_config(const Config& c) {
+  store_client::SessionConfig s;
+  s.self = c.id;
+  s.store = c.store;
+  s.ttl_ms = c.session_ttl_ms;
+  s.tick_ms = c.tick_ms;
+  s.renew_fraction = c.renew_fraction;
+  s.max_clock_drift = c.max_clock_drift;
+  // Rounded up: a margin is a minimum.
+  s.safety_margin_ticks =
+      static_cast<std::uint64_t>(std::ceil(static_cast<double>(c.safety_margin_ms) / c.tick_ms));
+  s.request_timeout_ticks = c.request_timeout_ticks;
+  s.ignore_drift = c.unsafe_ignore_drift;
+  return s;
+}
+
+}  // namespace
 
 SequentialElector::SequentialElector(Config config, HardState restored, Rng rng)
     : config_(std::move(config)),
       hard_state_(restored),
       rng_(rng),
-      session_(config_),
+      // Request ids start at a random point: a restarted node must not take an answer meant for
+      // its previous life (a delayed CreateResult, say) for the answer to its own new request.
+      session_(session_config(config_), rng_.next()),
       role_(Joining{}) {
   assert(config_.id != kNoNode && config_.store != kNoNode && config_.id != config_.store);
   assert(config_.recheck_ticks > 0 && config_.request_timeout_ticks > 0);
@@ -47,7 +69,7 @@ Status SequentialElector::status() const {
     s.leader = config_.id;
     s.fence_token = l->own.create_revision;
     s.lease_valid = session_.valid_at(now_ticks_);
-    s.lease_remaining_ticks = s.lease_valid ? session_.valid_until_ticks() - now_ticks_ : 0;
+    s.lease_remaining_ticks = s.lease_valid ? session_.remaining_ticks(now_ticks_) : 0;
   } else if (const auto* w = std::get_if<Waiting>(&role_)) {
     s.leader = w->lowest.owner;  // best effort: as of the last answer
   }
@@ -74,9 +96,7 @@ RequestResult SequentialElector::resign() {
   if (!std::holds_alternative<Leader>(role_)) return RequestResult::NotLeader;
   // Revoking deletes our entry at once, so the next in line is woken now rather than a TTL later.
   // A lost revoke only means the lease expires on its own.
-  std::optional<Message> revoke;
-  session_.revoke(next_request_, revoke);
-  if (revoke) send(*revoke);
+  session_.revoke(output_.messages);
   step_down("resigned");
   emit(CoreEventKind::Resigned, config_.id, {}, config_.resign_hold_ticks);
   role_ = Held{now_ticks_ + config_.resign_hold_ticks};
@@ -96,26 +116,20 @@ void SequentialElector::tick() {
     }
   }
 
-  std::optional<Message> request;
-  const store::LeaseId lease = session_.lease();
-  const Session::Change change = session_.tick(now_ticks_, next_request_, request);
-  if (request) send(*request);
-  if (change == Session::Change::Lost) {
-    // Lost here means only that we can no longer be sure: the store may still hold the lease, for
-    // instance when only its answers were lost. Revoke it, so that if our entry is the lowest the
-    // next in line need not wait out the TTL. A lost revoke costs nothing.
-    send(store::LeaseRevoke{++next_request_, lease});
-    start_over("session validity ran out without renewal", false);
+  if (!session_.started()) join("joining the queue");
+  session_.tick(now_ticks_, output_.messages);
+  if (session_.lease() != 0 && !session_.valid_at(now_ticks_)) {
+    // No renewal confirmed in time: we can no longer prove our entry is alive, the store may
+    // delete it any moment, and then someone else leads. Step down now, before it can (Chubby's
+    // rule). The store may still hold the lease, for instance when only its answers were lost:
+    // revoke it, so that if our entry is the lowest the next in line need not wait out the TTL.
+    start_over("session validity ran out without renewal", true);
     return;
   }
 
   if (auto* joining = std::get_if<Joining>(&role_)) {
-    if (!session_.live() && !session_.opening()) {
-      emit(CoreEventKind::CampaignStarted, kNoNode, "joining the queue");
-      session_.open(now_ticks_, next_request_, request);
-      send(*request);
-    } else if (session_.live() && joining->create_request != 0 &&
-               now_ticks_ >= joining->create_sent_tick + config_.request_timeout_ticks) {
+    if (session_.lease() != 0 && joining->create_request != 0 &&
+        now_ticks_ >= joining->create_sent_tick + config_.request_timeout_ticks) {
       // Create is idempotent per lease: a retry after a lost answer returns the same entry.
       send_create(*joining);
     }
@@ -137,20 +151,21 @@ void SequentialElector::tick() {
 // ---- role transitions ------------------------------------------------------------------------
 
 void SequentialElector::send_create(Joining& joining) {
-  joining.create_request = ++next_request_;
+  joining.create_request = session_.next_request_id();
   joining.create_sent_tick = now_ticks_;
   send(store::Create{joining.create_request, config_.prefix, config_.id, session_.lease()});
 }
 
 void SequentialElector::send_check(Waiting& waiting) {
-  waiting.check_request = ++next_request_;
+  waiting.check_request = session_.next_request_id();
   waiting.check_sent_tick = now_ticks_;
   send(store::Predecessor{waiting.check_request, config_.prefix, waiting.own.create_revision});
 }
 
 void SequentialElector::watch(Waiting& waiting) {
   waiting.rearm_tick = now_ticks_ + config_.recheck_ticks;
-  send(store::Watch{++next_request_, config_.prefix, waiting.predecessor.create_revision});
+  send(store::Watch{session_.next_request_id(), config_.prefix,
+                    waiting.predecessor.create_revision});
 }
 
 void SequentialElector::place(const store::Entry& own, const store::Entry& predecessor,
@@ -195,19 +210,18 @@ void SequentialElector::step_down(std::string_view reason) {
 
 void SequentialElector::start_over(std::string_view reason, bool revoke) {
   step_down(reason);
-  std::optional<Message> request;
-  if (revoke) {
-    session_.revoke(next_request_, request);
-    if (request) send(*request);
-  }
-  session_.close();
+  if (revoke) session_.revoke(output_.messages);
   // A new session and so a new entry: the old sequence is never reused, and the new one is larger
   // than every entry already in the queue, so we go to the back.
+  join(reason);
+}
+
+void SequentialElector::join(std::string_view reason) {
   role_ = Joining{};
   emit(CoreEventKind::CampaignStarted, kNoNode, reason);
-  request.reset();
-  session_.open(now_ticks_, next_request_, request);
-  send(*request);
+  // No-op if the session is already asking for a new lease (after a ttl 0 answer it does so by
+  // itself); Create follows once it is granted.
+  session_.start(now_ticks_, output_.messages);
 }
 
 // ---- helpers ---------------------------------------------------------------------------------

@@ -13,7 +13,7 @@
 #include "core/rng.hpp"
 #include "core/sequential/config.hpp"
 #include "core/sequential/roles.hpp"
-#include "core/sequential/session.hpp"
+#include "core/store_client/session.hpp"
 
 namespace baton::sequential {
 
@@ -23,8 +23,9 @@ namespace baton::sequential {
 /// only the entry just below its own, so a deletion wakes exactly one candidate (no herd).
 ///
 /// Safety rests on the store: an entry disappears only when its lease ends, and a leader stops
-/// believing it leads before the store can end its lease (Session::valid_until_ticks, shrunk by
-/// the drift bound). So with clocks within max_clock_drift, two candidates never both lead.
+/// believing it leads before the store can end its lease (store_client::Session's local validity,
+/// shrunk by the drift bound). So with clocks within max_clock_drift, two candidates never both
+/// lead.
 ///
 /// Fence token = the leader's sequence: entries are numbered by a store-wide revision that only
 /// grows, so every later leader has a larger one. Status::term is the token of the leader this
@@ -41,8 +42,8 @@ namespace baton::sequential {
 /// unanswered requests are retried; resign revokes, holds, then re-queues at the back; answers to
 /// old requests and other algorithms' messages are ignored.
 ///
-/// The Rng is taken for the common constructor shape and not drawn from: the store orders the
-/// candidates, so nothing needs randomness to break symmetry.
+/// The Rng only seeds the request ids (so a restarted node cannot take an answer meant for its
+/// previous life for its own): the store orders the candidates, nothing else needs randomness.
 class SequentialElector final : public Elector {
  public:
   /// `restored` is the durable hard state from before a crash (or {} on first start).
@@ -71,7 +72,7 @@ class SequentialElector final : public Elector {
   const Config& config() const { return config_; }
   Role role() const;
   std::uint64_t now_ticks() const { return now_ticks_; }
-  const Session& session() const { return session_; }
+  const store_client::Session& session() const { return session_; }
   /// This node's entry (create_revision 0 while it has none).
   store::Entry own_entry() const;
   /// The entry this node watches (create_revision 0 unless Waiting).
@@ -117,6 +118,8 @@ class SequentialElector final : public Elector {
   /// Drops session and entry and joins again with a new session (a new, larger sequence).
   /// `revoke`: tell the store to end the old lease now (it may still be alive there).
   void start_over(std::string_view reason, bool revoke);
+  /// Joins the queue: a session first (if none is being granted), then Create.
+  void join(std::string_view reason);
 
   // Helpers.
   /// Folds a leader's token into the largest seen, persisting it if it grew.
@@ -129,12 +132,11 @@ class SequentialElector final : public Elector {
   Config config_;
   HardState hard_state_;
   Rng rng_;
-  Session session_;
+  /// The session (lease) the entry is bound to. Also numbers every request this client sends, so
+  /// a stale answer never matches a current request.
+  store_client::Session session_;
   RoleState role_;
   std::uint64_t now_ticks_ = 0;
-  /// The client's request counter: every request gets a fresh id, so a stale answer never
-  /// matches a current request.
-  std::uint64_t next_request_ = 0;
   Output output_;
 };
 

@@ -15,7 +15,8 @@ void SequentialElector::step(const Envelope& envelope) {
 }
 
 void SequentialElector::on(const store::LeaseGrantResult& m) {
-  if (session_.on(m) != Session::Change::Granted) {
+  // An answer to a grant we gave up on is revoked by the session (its lease would hold nothing).
+  if (session_.on(m, output_.messages) != store_client::SessionChange::Granted) {
     emit(CoreEventKind::MessageIgnored, config_.store, "grant answers no request in flight");
     return;
   }
@@ -24,10 +25,14 @@ void SequentialElector::on(const store::LeaseGrantResult& m) {
 }
 
 void SequentialElector::on(const store::LeaseKeepAliveResult& m) {
-  if (session_.on(m) == Session::Change::Lost) {
+  const store_client::SessionChange change = session_.on(m, now_ticks_, output_.messages);
+  if (change == store_client::SessionChange::Lost) {
     // The store ended our lease, so our entry is gone and someone else may lead already: step down
-    // at once and queue again with a new session.
+    // at once and queue again (the session is already asking for a new lease).
     start_over("store says the session expired", false);
+  } else if (change == store_client::SessionChange::None) {
+    emit(CoreEventKind::MessageIgnored, config_.store,
+         "keep-alive answer for no request in flight");
   }
 }
 
