@@ -1,7 +1,6 @@
 #include "core/message.hpp"
 
 #include <array>
-#include <type_traits>
 
 namespace baton {
 namespace {
@@ -100,6 +99,10 @@ Term message_term(const Message& message) {
           return m.term;
         } else if constexpr (requires { m.epoch; }) {
           return m.epoch;
+        } else if constexpr (requires { m.vote.epoch; }) {
+          return m.vote.epoch;  // ZAB notifications carry the proposed leader's epoch
+        } else if constexpr (requires { m.ballot.round; }) {
+          return m.ballot.round << 16 | m.ballot.node;  // Paxos: the ballot's fence token
         } else {
           return 0;
         }
@@ -108,71 +111,52 @@ Term message_term(const Message& message) {
 }
 
 bool is_election_message(const Message& message) {
-  return std::visit(Overloaded{
-                        [](const raft::VoteRequest&) {
-    return true; },
-                        [](const raft::VoteResponse&) {
-    return true; },
-                        [](const raft::Heartbeat&) {
-    return false; },
-                        [](const raft::HeartbeatResponse&) {
-    return false; },
-                        [](const raft::TimeoutNow&) {
-    return true; },
-                        [](const bully::Election&) {
-    return true; },
-                        [](const bully::Answer&) {
-    return true; },
-                        [](const bully::Coordinator&) {
-    return true; },
-                        [](const bully::Alive&) {
-    return false; },
-                        [](const ring::Election&) {
-    return true; },
-                        [](const ring::Elected&) {
-    return true; },
-                        [](const ring::Ack&) {
-    return true; },
-                        [](const ring::Alive&) {
-    return false; },
-                        [](const paxos::Prepare&) {
-    return true; },
-                        [](const paxos::Promise&) {
-    return true; },
-                        [](const paxos::Accept&) {
-    return true; },
-                        [](const paxos::Accepted&) {
-    return true; },
-                        [](const paxos::LeaseRenew&) {
-    return false; },
-                        [](const paxos::LeaseAck&) {
-    return false; },
-                        [](const zab::Notification&) {
-    return true; },
-                        [](const zab::FollowerInfo&) {
-    return true; },
-                        [](const zab::NewEpoch&) {
-    return true; },
-                        [](const zab::AckEpoch&) {
-    return true; },
-                        [](const zab::Ping&) {
-    return false; },
-                        [](const zab::PingAck&) {
-    return false; },
-                        // Store traffic: acquiring counts as electing; keeping a session alive
-                        // is the store recipes' heartbeat.
-                        [](const store::LeaseKeepAlive&) {
-    return false; },
-                        [](const store::LeaseKeepAliveResult&) {
-    return false; },
-                        [](const store::LeaseRevoke&) {
-    return false; },
-                        []<class M>(const M&) requires(std::is_same_v<M, store::LeaseGrant> || std::is_same_v<M, store::LeaseGrantResult> || std::is_same_v<M, store::Put> || std::is_same_v<M, store::PutResult> || std::is_same_v<M, store::Get> || std::is_same_v<M, store::GetResult> || std::is_same_v<M, store::Create> || std::is_same_v<M, store::CreateResult> || std::is_same_v<M, store::Predecessor> || std::is_same_v<M, store::PredecessorResult> || std::is_same_v<M, store::Watch> || std::is_same_v<M, store::WatchEvent>) { return true;
-}
-,
-}  // namespace baton
-,
-                    message);
+  return std::visit(
+      Overloaded{
+          [](const raft::VoteRequest&) { return true; },
+          [](const raft::VoteResponse&) { return true; },
+          [](const raft::Heartbeat&) { return false; },
+          [](const raft::HeartbeatResponse&) { return false; },
+          [](const raft::TimeoutNow&) { return true; },
+          [](const bully::Election&) { return true; },
+          [](const bully::Answer&) { return true; },
+          [](const bully::Coordinator&) { return true; },
+          [](const bully::Alive&) { return false; },
+          [](const ring::Election&) { return true; },
+          [](const ring::Elected&) { return true; },
+          [](const ring::Ack&) { return true; },
+          [](const ring::Alive&) { return false; },
+          [](const paxos::Prepare&) { return true; },
+          [](const paxos::Promise&) { return true; },
+          [](const paxos::Accept&) { return true; },
+          [](const paxos::Accepted&) { return true; },
+          [](const paxos::LeaseRenew&) { return false; },
+          [](const paxos::LeaseAck&) { return false; },
+          [](const zab::Notification&) { return true; },
+          [](const zab::FollowerInfo&) { return true; },
+          [](const zab::NewEpoch&) { return true; },
+          [](const zab::AckEpoch&) { return true; },
+          [](const zab::Ping&) { return false; },
+          [](const zab::PingAck&) { return false; },
+          // Store traffic: acquiring counts as electing. Keeping a session alive, and the periodic
+          // re-read and watch re-arm of a waiting candidate, are the store recipes' heartbeats.
+          [](const store::LeaseGrant&) { return true; },
+          [](const store::LeaseGrantResult&) { return true; },
+          [](const store::LeaseKeepAlive&) { return false; },
+          [](const store::LeaseKeepAliveResult&) { return false; },
+          [](const store::LeaseRevoke&) { return false; },
+          [](const store::Put&) { return true; },
+          [](const store::PutResult&) { return true; },
+          [](const store::Get&) { return false; },
+          [](const store::GetResult&) { return false; },
+          [](const store::Create&) { return true; },
+          [](const store::CreateResult&) { return true; },
+          [](const store::Predecessor&) { return true; },
+          [](const store::PredecessorResult&) { return true; },
+          [](const store::Watch&) { return false; },
+          [](const store::WatchEvent&) { return true; },
+      },
+      message);
 }
 
 }  // namespace baton

@@ -4,8 +4,12 @@
 #include <stdexcept>
 
 #include "core/bully/bully_elector.hpp"
+#include "core/lease/lease_elector.hpp"
+#include "core/paxos/paxos_elector.hpp"
 #include "core/raft/raft_elector.hpp"
 #include "core/ring/ring_elector.hpp"
+#include "core/sequential/sequential_elector.hpp"
+#include "core/zab/zab_elector.hpp"
 
 namespace baton::sim {
 
@@ -75,6 +79,77 @@ bully::Config bully_config(const Scenario& scenario, NodeId id) {
   return c;
 }
 
+paxos::Config paxos_config(const Scenario& scenario, NodeId id) {
+  const double tick = scenario.tick_ms;
+  paxos::Config c;
+  c.id = id;
+  for (NodeId m = 1; m <= scenario.nodes; ++m) c.members.push_back(m);
+  // The shared timing keys: heartbeat-ms renews the lease, election-timeout-ms is the leader
+  // timeout (and so the acceptors' lease window, lease_ticks 0 = its minimum).
+  c.heartbeat_interval_ticks =
+      std::max<std::uint32_t>(1, ms_to_ticks(scenario.raft.heartbeat_ms, tick));
+  c.leader_timeout_ticks_min = ms_to_ticks(scenario.raft.election_timeout_ms_min, tick);
+  c.leader_timeout_ticks_max = ms_to_ticks(scenario.raft.election_timeout_ms_max, tick);
+  c.max_clock_drift = scenario.raft.max_clock_drift;
+  c.resign_hold_ticks = ms_to_ticks(scenario.raft.resign_hold_ms, tick);
+  return c;
+}
+
+zab::Config zab_config(const Scenario& scenario, NodeId id) {
+  const double tick = scenario.tick_ms;
+  zab::Config c;
+  c.id = id;
+  for (NodeId m = 1; m <= scenario.nodes; ++m) c.members.push_back(m);
+  c.finalize_wait_ticks = ms_to_ticks(scenario.zab.finalize_wait_ms, tick);
+  c.heartbeat_interval_ticks =
+      std::max<std::uint32_t>(1, ms_to_ticks(scenario.raft.heartbeat_ms, tick));
+  c.leader_timeout_ticks_min = ms_to_ticks(scenario.raft.election_timeout_ms_min, tick);
+  c.leader_timeout_ticks_max = ms_to_ticks(scenario.raft.election_timeout_ms_max, tick);
+  c.resign_hold_ticks = ms_to_ticks(scenario.raft.resign_hold_ms, tick);
+  return c;
+}
+
+bool is_store_based(const std::string& algorithm) {
+  return algorithm == "lease" || algorithm == "sequential";
+}
+
+store::Config store_config(const Scenario& scenario, NodeId id) {
+  store::Config c;
+  c.id = id;
+  c.tick_ms = scenario.tick_ms;
+  return c;
+}
+
+store::Key store_key(const Scenario& scenario) {
+  return scenario.algorithm == "sequential" ? store::Key{2} : store::Key{1};
+}
+
+lease::Config lease_config(const Scenario& scenario, NodeId id) {
+  lease::Config c;
+  c.id = id;
+  c.store = scenario.nodes + 1;
+  c.key = store_key(scenario);
+  c.tick_ms = scenario.tick_ms;
+  c.ttl_ms = static_cast<std::uint64_t>(std::llround(scenario.store.ttl_ms));
+  c.max_clock_drift = scenario.raft.max_clock_drift;
+  c.resign_hold_ticks = ms_to_ticks(scenario.raft.resign_hold_ms, scenario.tick_ms);
+  c.unsafe_ignore_drift = scenario.raft.unsafe_lease_ignores_drift;
+  return c;
+}
+
+sequential::Config sequential_config(const Scenario& scenario, NodeId id) {
+  sequential::Config c;
+  c.id = id;
+  c.store = scenario.nodes + 1;
+  c.prefix = store_key(scenario);
+  c.tick_ms = scenario.tick_ms;
+  c.session_ttl_ms = static_cast<std::uint64_t>(std::llround(scenario.store.ttl_ms));
+  c.max_clock_drift = scenario.raft.max_clock_drift;
+  c.resign_hold_ticks = ms_to_ticks(scenario.raft.resign_hold_ms, scenario.tick_ms);
+  c.unsafe_ignore_drift = scenario.raft.unsafe_lease_ignores_drift;
+  return c;
+}
+
 std::unique_ptr<Elector> make_elector(const Scenario& scenario, NodeId id,
                                       const HardState& restored, Rng rng) {
   if (scenario.algorithm == "raft") {
@@ -85,6 +160,19 @@ std::unique_ptr<Elector> make_elector(const Scenario& scenario, NodeId id,
   }
   if (scenario.algorithm == "ring") {
     return std::make_unique<ring::RingElector>(ring_config(scenario, id), restored, rng);
+  }
+  if (scenario.algorithm == "paxos") {
+    return std::make_unique<paxos::PaxosElector>(paxos_config(scenario, id), restored, rng);
+  }
+  if (scenario.algorithm == "zab") {
+    return std::make_unique<zab::ZabElector>(zab_config(scenario, id), restored, rng);
+  }
+  if (scenario.algorithm == "lease") {
+    return std::make_unique<lease::LeaseElector>(lease_config(scenario, id), restored, rng);
+  }
+  if (scenario.algorithm == "sequential") {
+    return std::make_unique<sequential::SequentialElector>(sequential_config(scenario, id),
+                                                           restored, rng);
   }
   throw std::invalid_argument("simulator: algorithm '" + scenario.algorithm + "' is not available");
 }

@@ -6,9 +6,15 @@
 
 #include "core/bully/config.hpp"
 #include "core/elector.hpp"
+#include "core/lease/config.hpp"
+#include "core/messages_store.hpp"
+#include "core/paxos/config.hpp"
 #include "core/raft/config.hpp"
 #include "core/ring/config.hpp"
 #include "core/rng.hpp"
+#include "core/sequential/config.hpp"
+#include "core/store/config.hpp"
+#include "core/zab/config.hpp"
 #include "sim/scenario.hpp"
 
 namespace baton::sim {
@@ -23,6 +29,22 @@ raft::Config raft_config(const Scenario& scenario, NodeId id);
 bully::Config bully_config(const Scenario& scenario, NodeId id);
 /// Ring election settings in ticks.
 ring::Config ring_config(const Scenario& scenario, NodeId id);
+
+/// Paxos-based election settings in ticks.
+paxos::Config paxos_config(const Scenario& scenario, NodeId id);
+/// ZAB fast leader election settings in ticks.
+zab::Config zab_config(const Scenario& scenario, NodeId id);
+/// Lease-based election: the store is node nodes + 1.
+lease::Config lease_config(const Scenario& scenario, NodeId id);
+/// Ephemeral-sequential election: the store is node nodes + 1.
+sequential::Config sequential_config(const Scenario& scenario, NodeId id);
+
+/// True for the recipes that elect through the simulated store (lease, sequential).
+bool is_store_based(const std::string& algorithm);
+/// The simulated store node (id nodes + 1) of a store-based scenario.
+store::Config store_config(const Scenario& scenario, NodeId id);
+/// The key (lease) or prefix (sequential) whose entry names the leader.
+store::Key store_key(const Scenario& scenario);
 
 /// A fresh core for node `id`, restored from `restored`, with its own random stream. Throws
 /// std::invalid_argument for an algorithm the simulator does not know.

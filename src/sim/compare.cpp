@@ -96,10 +96,6 @@ const std::vector<MatrixFault>& fault_matrix() {
   return kFaults;
 }
 
-bool is_store_based(const std::string& algorithm) {
-  return algorithm == "lease" || algorithm == "sequential";
-}
-
 Scenario matrix_scenario(const std::string& name, const std::string& algorithm,
                          std::uint32_t nodes) {
   for (const MatrixEntry& e : entries()) {

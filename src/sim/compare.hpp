@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "sim/algorithm_factory.hpp"
 #include "sim/scenario.hpp"
 #include "sim/simulator.hpp"
 
@@ -26,8 +27,6 @@ const std::vector<MatrixFault>& fault_matrix();
 /// unknown name.
 Scenario matrix_scenario(const std::string& name, const std::string& algorithm,
                          std::uint32_t nodes);
-/// True for the recipes that elect through a store (lease, sequential).
-bool is_store_based(const std::string& algorithm);
 
 struct CompareOptions {
   std::vector<std::string> algorithms;  ///< empty = every algorithm the simulator knows

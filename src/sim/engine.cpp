@@ -4,6 +4,7 @@
 #include <cmath>
 #include <stdexcept>
 
+#include "core/store/store_node.hpp"
 #include "sim/algorithm_factory.hpp"
 #include "sim/nemesis.hpp"
 
@@ -67,6 +68,8 @@ Simulation::Simulation(const Scenario& scenario, std::uint64_t seed, const RunOp
     : scenario_(scenario),
       options_(options),
       n_(scenario.nodes),
+      store_id_(is_store_based(scenario.algorithm) ? scenario.nodes + 1 : kNoNode),
+      total_(scenario.nodes + (store_id_ != kNoNode ? 1 : 0)),
       tick_us_(std::max<Micros>(1, ms_to_micros(scenario.tick_ms))),
       writer_us_(scenario.writer.interval_ms > 0
                      ? std::max<Micros>(1, ms_to_micros(scenario.writer.interval_ms))
@@ -74,7 +77,7 @@ Simulation::Simulation(const Scenario& scenario, std::uint64_t seed, const RunOp
       end_(scenario.duration),
       tracing_(static_cast<bool>(options.trace)),
       elector_seed_(0),
-      links_(scenario.nodes),
+      links_(total_),
       network_(scenario.network),
       ring_(options.keep_last_events) {
   if (n_ == 0) throw std::invalid_argument("scenario has no nodes");
@@ -88,9 +91,9 @@ Simulation::Simulation(const Scenario& scenario, std::uint64_t seed, const RunOp
   clock_rng_ = root.fork(5);
   disk_rng_ = root.fork(6);
 
-  nodes_.resize(n_ + 1);
-  status_.resize(n_ + 1);
-  active_.assign(n_ + 1, 0);
+  nodes_.resize(total_ + 1);
+  status_.resize(total_ + 1);
+  active_.assign(total_ + 1, 0);
   pool_.reserve(256);
   free_slots_.reserve(256);
 
@@ -105,6 +108,15 @@ Simulation::Simulation(const Scenario& scenario, std::uint64_t seed, const RunOp
     // Real nodes' timers are not phase-locked: each process started at its own instant. Without a
     // random sub-tick phase every follower's election timer would restart on the same instant and
     // the timeouts could only differ by whole ticks, inflating split votes far beyond reality.
+    const double phase_draw = clock_rng_.unit();
+    if (scenario.clocks.random_tick_phase) c.skew_us += phase_draw * static_cast<double>(tick_us_);
+  }
+  if (store_id_ != kNoNode) {
+    // The store keeps time on its own clock (TTLs and sessions expire on it), drawn like a node's
+    // and after every node's, so adding the store never shifts the nodes' clocks.
+    NodeClockModel& c = nodes_[store_id_].clock;
+    c.skew_us = (clock_rng_.unit() * 2 - 1) * scenario.clocks.skew_ms_max * 1000.0;
+    c.drift = (clock_rng_.unit() * 2 - 1) * scenario.clocks.drift_max;
     const double phase_draw = clock_rng_.unit();
     if (scenario.clocks.random_tick_phase) c.skew_us += phase_draw * static_cast<double>(tick_us_);
   }
@@ -132,13 +144,17 @@ Simulation::Simulation(const Scenario& scenario, std::uint64_t seed, const RunOp
     }
   }
 
-  for (NodeId id = 1; id <= n_; ++id) {
+  for (NodeId id = 1; id <= total_; ++id) {
     nodes_[id].core = build_core(id);
     status_[id] = nodes_[id].core->status();
     active_[id] = 1;
     start_timers(id);
   }
-  for (NodeId id = 1; id <= n_; ++id) {
+  if (store_id_ != kNoNode && tracing_) {
+    record({now_, TraceKind::Note, 0, 0, 0, 0, 0, 0,
+            own("n" + std::to_string(store_id_) + " is the simulated store")});
+  }
+  for (NodeId id = 1; id <= total_; ++id) {
     if (nodes_[id].core->has_output()) drain_output(id);
   }
 }
@@ -147,6 +163,7 @@ std::unique_ptr<Elector> Simulation::build_core(NodeId id) {
   Node& node = nodes_[id];
   // Each (node, restart count) gets its own stream, independent of every other node's history.
   Rng rng(mix(elector_seed_ ^ mix(static_cast<std::uint64_t>(id) << 32 | node.restarts)));
+  if (id == store_id_) return std::make_unique<store::StoreNode>(store_config(scenario_, id));
   if (options_.elector_factory) return options_.elector_factory(scenario_, id, node.persisted, rng);
   return make_elector(scenario_, id, node.persisted, rng);
 }
@@ -156,7 +173,7 @@ void Simulation::start_timers(NodeId id) {
   node.next_tick_k = node.clock.first_after(now_, tick_us_);
   queue_.push(Event{node.clock.instant(node.next_tick_k, tick_us_), 0, EventKind::Tick, id, 0,
                     node.timer_gen});
-  if (writer_us_ > 0) {
+  if (writer_us_ > 0 && id != store_id_) {
     node.next_write_k = node.clock.first_after(now_, writer_us_);
     queue_.push(Event{node.clock.instant(node.next_write_k, writer_us_), 0, EventKind::WriterFire,
                       id, 0, node.timer_gen});
@@ -256,7 +273,7 @@ void Simulation::on_tick(NodeId id) {
 void Simulation::on_deliver(std::uint32_t slot) {
   const Envelope& env = pool_[slot];
   const NodeId to = env.to;
-  if (to < 1 || to > n_ || nodes_[to].crashed) {
+  if (to < 1 || to > total_ || nodes_[to].crashed) {
     free_slot(slot);
     return;
   }
@@ -500,7 +517,7 @@ void Simulation::send(const Envelope& env) {
                 0,
                 0,
                 {}};
-  if (env.to < 1 || env.to > n_ || links_.blocked(env.from, env.to)) {
+  if (env.to < 1 || env.to > total_ || links_.blocked(env.from, env.to)) {
     r.value = static_cast<std::uint64_t>(SendFate::Blocked);
     record(r);
     return;
@@ -536,6 +553,17 @@ void Simulation::update_status(NodeId id) {
 
 void Simulation::crash(NodeId id, bool wipe) {
   Node& node = nodes_[id];
+  if (id == store_id_) {
+    // A store outage: the service is unreachable, its data is kept (it stands for a replicated
+    // etcd or ZooKeeper that lost quorum). Messages to it are lost; its clock does not run for it.
+    node.crashed = true;
+    node.paused = false;
+    ++node.timer_gen;
+    for (std::uint32_t slot : node.inbox) free_slot(slot);
+    node.inbox.clear();
+    active_[id] = 0;
+    return;
+  }
   node.core.reset();
   node.crashed = true;
   node.paused = false;
@@ -559,6 +587,14 @@ void Simulation::crash(NodeId id, bool wipe) {
 
 void Simulation::restart(NodeId id) {
   Node& node = nodes_[id];
+  if (id == store_id_) {
+    node.crashed = false;
+    ++node.timer_gen;
+    static_cast<store::StoreNode*>(node.core.get())->recover_after_outage();
+    active_[id] = 1;
+    start_timers(id);
+    return;
+  }
   ++node.restarts;
   node.crashed = false;
   ++node.timer_gen;
@@ -682,6 +718,13 @@ std::vector<NodeId> Simulation::resolve(const Target& target, const std::vector<
       for (NodeId id = 1; id <= n_; ++id) {
         if (!excluded(id)) out.push_back(id);
       }
+      // "Everyone else" includes the store: a one-way cut of the others cuts the store too.
+      if (target.kind == Target::Kind::Others && store_id_ != kNoNode && !excluded(store_id_)) {
+        out.push_back(store_id_);
+      }
+      break;
+    case Target::Kind::Store:
+      if (store_id_ != kNoNode) out.push_back(store_id_);
       break;
     case Target::Kind::Minority:
       if (!last_partition_.empty()) {
@@ -716,7 +759,7 @@ void Simulation::apply_partition(const Fault& fault) {
       for (NodeId id : resolve(t, named)) resolved[g].push_back(id);
     }
   }
-  std::vector<std::uint32_t> group_of(n_ + 1, 0);
+  std::vector<std::uint32_t> group_of(total_ + 1, 0);
   std::vector<std::vector<NodeId>> groups;
   for (const auto& candidates : resolved) {
     std::vector<NodeId> members;
@@ -735,6 +778,16 @@ void Simulation::apply_partition(const Fault& fault) {
   if (!rest.empty()) {
     for (NodeId id : rest) group_of[id] = static_cast<std::uint32_t>(groups.size() + 1);
     groups.push_back(rest);
+  }
+  if (store_id_ != kNoNode && group_of[store_id_] == 0 && !groups.empty()) {
+    // A store named nowhere stays with the largest side, as a replicated store keeps its quorum
+    // there: the minority loses the store along with the majority.
+    std::size_t largest = 0;
+    for (std::size_t g = 1; g < groups.size(); ++g) {
+      if (groups[g].size() > groups[largest].size()) largest = g;
+    }
+    group_of[store_id_] = static_cast<std::uint32_t>(largest + 1);
+    groups[largest].push_back(store_id_);
   }
   links_.set_partition(group_of);
   last_partition_ = groups;
@@ -916,6 +969,7 @@ void Simulation::maybe_cancel_failover() {
 // After every event: acknowledged leader, checkers, metrics, expectations
 
 std::optional<std::pair<NodeId, Term>> Simulation::compute_ack(std::uint64_t* acks) const {
+  if (store_id_ != kNoNode) return compute_store_ack(acks);
   std::optional<std::pair<NodeId, Term>> best;
   for (NodeId l = 1; l <= n_; ++l) {
     const Status& s = status_[l];
@@ -930,6 +984,27 @@ std::optional<std::pair<NodeId, Term>> Simulation::compute_ack(std::uint64_t* ac
     }
   }
   return best;
+}
+
+std::optional<std::pair<NodeId, Term>> Simulation::compute_store_ack(std::uint64_t* acks) const {
+  // In the store recipes the store, not a quorum of peers, says who leads: a leader is
+  // acknowledged when it believes it leads and the store's entry agrees (same owner, and the
+  // entry's revision is its fence token). The store's data is read even during an outage: the
+  // entry is still there, and the leader may still rightly hold it.
+  const auto* store = static_cast<const store::StoreNode*>(nodes_[store_id_].core.get());
+  const store::Entry holder = store->holder(store_key(scenario_));
+  if (holder.create_revision == 0 || holder.owner < 1 || holder.owner > n_) return std::nullopt;
+  const Status& s = status_[holder.owner];
+  if (!live(holder.owner) || s.role != Role::Leader || s.fence_token != holder.create_revision) {
+    return std::nullopt;
+  }
+  if (acks) {
+    *acks = 0;
+    for (NodeId j = 1; j <= n_; ++j) {
+      if (live(j) && status_[j].leader == holder.owner) ++*acks;
+    }
+  }
+  return std::make_pair(holder.owner, s.term);
 }
 
 void Simulation::after_event(bool probe) {

@@ -52,6 +52,8 @@ class Simulation {
   bool stopped() const { return result_.violation.has_value(); }
   const RunResult& result() const { return result_; }
   std::uint32_t nodes() const { return n_; }
+  /// The simulated store's node id (nodes() + 1) for the store-based recipes, else kNoNode.
+  NodeId store_id() const { return store_id_; }
   const Status& status(NodeId id) const { return status_[id]; }
   bool crashed(NodeId id) const { return nodes_[id].crashed; }
   bool paused(NodeId id) const { return nodes_[id].paused; }
@@ -139,6 +141,7 @@ class Simulation {
   // after every event
   void after_event(bool probe);
   std::optional<std::pair<NodeId, Term>> compute_ack(std::uint64_t* acks) const;
+  std::optional<std::pair<NodeId, Term>> compute_store_ack(std::uint64_t* acks) const;
   void evaluate_windows();
   void violate(const char* invariant, std::string detail);
 
@@ -153,7 +156,9 @@ class Simulation {
 
   const Scenario& scenario_;
   const RunOptions& options_;
-  std::uint32_t n_;
+  std::uint32_t n_;      ///< electors: ids 1..n_
+  NodeId store_id_;      ///< n_ + 1 when the algorithm elects through a store, else kNoNode
+  std::uint32_t total_;  ///< n_, plus the store node if there is one
   Micros tick_us_, writer_us_, end_;
   bool tracing_;
 

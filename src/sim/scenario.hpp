@@ -56,6 +56,18 @@ struct RingSettings {
   double ack_timeout_ms = 20;  ///< a ring message not acked this long: skip the successor
 };
 
+/// Settings of ZAB's fast leader election. Leader timeout and heartbeat (Ping) are the shared
+/// `election-timeout-ms` and `heartbeat-ms`.
+struct ZabSettings {
+  double finalize_wait_ms = 200;  ///< ZooKeeper's hard-coded finalizeWait
+};
+
+/// Settings of the store-based recipes (lease, sequential): the lease/session TTL on the store's
+/// clock. Renewal at a third of it; `max-clock-drift` is the drift bound their validity assumes.
+struct StoreRecipeSettings {
+  double ttl_ms = 300;
+};
+
 enum class LatencyModel : std::uint8_t { Uniform, Normal };
 
 struct NetworkSettings {
@@ -123,6 +135,7 @@ struct Target {
     All,       ///< every node
     Others,    ///< everyone not named on the other side (cuts) or in earlier groups (partitions)
     Minority,  ///< the smallest group of the most recent partition (expectations)
+    Store,     ///< the simulated store node (lease and sequential only)
   };
   Kind kind = Kind::Node;
   NodeId node = kNoNode;
@@ -191,6 +204,8 @@ struct Scenario {
   RaftSettings raft;
   BullySettings bully;
   RingSettings ring;
+  ZabSettings zab;
+  StoreRecipeSettings store;
   NetworkSettings network;
   ClockSettings clocks;
   DiskSettings disk;

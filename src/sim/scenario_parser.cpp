@@ -26,7 +26,8 @@ const std::vector<std::string> kExpectations = {
     "leader at end", "stable leader",   "violation"};
 const std::vector<std::string> kInvariants = {"election-safety", "lease-safety", "fencing"};
 const char* const kTargetForms =
-    "a node id (3, node 3 or n3), leader, follower, random, crashed, paused, all or others";
+    "a node id (3, node 3 or n3), leader, follower, random, crashed, paused, all, others or "
+    "store";
 
 std::string join(const std::vector<std::string>& words, const char* separator = ", ") {
   std::string out;
@@ -85,6 +86,8 @@ std::string describe_target(const Target& target) {
       return "others";
     case Target::Kind::Minority:
       return "minority";
+    case Target::Kind::Store:
+      return "store";
   }
   return "?";
 }
@@ -148,6 +151,12 @@ std::optional<Problem> find_problem(const Scenario& s,
     for (const auto& group : f.groups) all.insert(all.end(), group.begin(), group.end());
     for (const auto& t : all) {
       if (bad_node(t)) return node_problem(f.line, t);
+      if (t.kind == Target::Kind::Store && s.algorithm != "lease" && s.algorithm != "sequential") {
+        return Problem{f.line,
+                       "'store' names the simulated store, which only the lease and "
+                       "sequential algorithms use (algorithm is " +
+                           s.algorithm + ")"};
+      }
     }
   }
   for (const auto& e : s.expectations) {
@@ -313,11 +322,11 @@ class Parser {
   Target parse_target(bool allow_minority) {
     const std::string word = next(std::string("a target: ") + kTargetForms);
     static const std::map<std::string, Target::Kind> named = {
-        {"leader", Target::Kind::Leader},    {"follower", Target::Kind::Follower},
-        {"random", Target::Kind::Random},    {"crashed", Target::Kind::Crashed},
-        {"paused", Target::Kind::Paused},    {"all", Target::Kind::All},
-        {"others", Target::Kind::Others},    {"rest", Target::Kind::Others},
-        {"minority", Target::Kind::Minority}};
+        {"leader", Target::Kind::Leader},     {"follower", Target::Kind::Follower},
+        {"random", Target::Kind::Random},     {"crashed", Target::Kind::Crashed},
+        {"paused", Target::Kind::Paused},     {"all", Target::Kind::All},
+        {"others", Target::Kind::Others},     {"rest", Target::Kind::Others},
+        {"minority", Target::Kind::Minority}, {"store", Target::Kind::Store}};
     if (const auto it = named.find(word); it != named.end()) {
       if (it->second == Target::Kind::Minority && !allow_minority) {
         fail("'minority' is only allowed in expectations; expected " + std::string(kTargetForms));

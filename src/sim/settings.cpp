@@ -16,7 +16,8 @@ struct Setting {
   Apply apply;
 };
 
-const std::vector<std::string> kAlgorithms = {"raft", "bully", "ring"};
+const std::vector<std::string> kAlgorithms = {"raft", "bully", "ring",      "paxos",
+                                              "zab",  "lease", "sequential"};
 const std::vector<std::string> kNemesisFaults = {"crash", "partition", "one-way",
                                                  "loss",  "pause",     "disk-loss"};
 
@@ -245,7 +246,7 @@ const std::vector<Setting>& table() {
     add("description", "TEXT", "free text shown in reports", apply_description);
     // Raft.
     add("election-timeout-ms", "MIN-MAX",
-        "randomized election timeout (bully, ring: leader timeout)",
+        "randomized election timeout (other algorithms: leader timeout)",
         range_ms([](Scenario& s) -> double& { return s.raft.election_timeout_ms_min; },
                  [](Scenario& s) -> double& { return s.raft.election_timeout_ms_max; }, false));
     add("candidate-timeout-ms", "MIN-MAX", "candidate retry timeout (0 = election timeout)",
@@ -257,6 +258,10 @@ const std::vector<Setting>& table() {
         millis([](Scenario& s) -> double& { return s.bully.coordinator_timeout_ms; }, false));
     add("ack-timeout-ms", "MS", "ring: a ring message not acked this long skips the successor",
         millis([](Scenario& s) -> double& { return s.ring.ack_timeout_ms; }, false));
+    add("finalize-wait-ms", "MS", "zab: wait this long for a better vote once a quorum agrees",
+        millis([](Scenario& s) -> double& { return s.zab.finalize_wait_ms; }, true));
+    add("ttl-ms", "MS", "lease, sequential: the lease/session TTL on the store's clock",
+        millis([](Scenario& s) -> double& { return s.store.ttl_ms; }, false));
     add("heartbeat-ms", "MS", "leader heartbeat interval",
         millis([](Scenario& s) -> double& { return s.raft.heartbeat_ms; }, false));
     add("pre-vote", "on|off", "pre-vote phase before campaigning (thesis 9.6)",

@@ -153,8 +153,9 @@ TEST(Settings, ErrorsNameKeyFormAndValue) {
             "than 0, got 'abc'");
   EXPECT_EQ(error_of("election-timeout-ms", "300-150"),
             "election-timeout-ms: MIN must be <= MAX, got '300-150'");
-  EXPECT_THAT(error_of("algorithm", "paxos"),
-              HasSubstr("expected one of raft, bully, ring, got 'paxos'"));
+  EXPECT_THAT(error_of("algorithm", "multipaxos"),
+              HasSubstr("expected one of raft, bully, ring, paxos, zab, lease, sequential, got "
+                        "'multipaxos'"));
   EXPECT_THAT(error_of("nodes", "0"), HasSubstr("nodes: expected a whole number from 1 to 1000"));
   EXPECT_THAT(error_of("nodes", "1001"), HasSubstr("got '1001'"));
   EXPECT_THAT(error_of("loss", "1.5"), HasSubstr("loss: expected a probability between 0 and 1"));
