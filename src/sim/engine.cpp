@@ -115,8 +115,12 @@ Simulation::Simulation(const Scenario& scenario, std::uint64_t seed, const RunOp
     // The store keeps time on its own clock (TTLs and sessions expire on it), drawn like a node's
     // and after every node's, so adding the store never shifts the nodes' clocks.
     NodeClockModel& c = nodes_[store_id_].clock;
-    c.skew_us = (clock_rng_.unit() * 2 - 1) * scenario.clocks.skew_ms_max * 1000.0;
-    c.drift = (clock_rng_.unit() * 2 - 1) * scenario.clocks.drift_max;
+    const double skew_draw = (clock_rng_.unit() * 2 - 1) * scenario.clocks.skew_ms_max;
+    const double drift_draw = (clock_rng_.unit() * 2 - 1) * scenario.clocks.drift_max;
+    auto it = scenario.clocks.per_node.find(store_id_);
+    const bool set = it != scenario.clocks.per_node.end();
+    c.skew_us = (set ? it->second.skew_ms : skew_draw) * 1000.0;
+    c.drift = set ? it->second.drift : drift_draw;
     const double phase_draw = clock_rng_.unit();
     if (scenario.clocks.random_tick_phase) c.skew_us += phase_draw * static_cast<double>(tick_us_);
   }

@@ -128,8 +128,10 @@ std::optional<Problem> find_problem(const Scenario& s,
                                                      std::to_string(s.raft.preferred_leader) +
                                                      " does not exist; " + node_range};
   }
+  // The store-based recipes' store is node N+1 and may have a clock of its own.
+  const bool has_store = s.algorithm == "lease" || s.algorithm == "sequential";
   for (const auto& [node, clock] : s.clocks.per_node) {
-    if (node < 1 || node > s.nodes) {
+    if (node < 1 || node > s.nodes + (has_store ? 1 : 0)) {
       return Problem{key_line("clock"),
                      "clock: node " + std::to_string(node) + " does not exist; " + node_range};
     }

@@ -106,6 +106,18 @@ TEST(ZabRules, DecidesOnlyAfterQuorumAndFinalizeWait) {
   EXPECT_EQ(node.status().leader, kNoNode);
 }
 
+// Within a round a peer's vote only gets better, so an older notification that arrives after a
+// newer one (the network reordered them) must not overwrite it and undo a quorum.
+TEST(ZabRules, ReorderedOlderVoteOfTheRoundIgnored) {
+  auto node = started(3, 3);
+  node.step(envelope(1, 3, looking(vote_for(3))));  // node 1's newer vote: a quorum for 3
+  drain(node);
+  node.step(envelope(1, 3, looking(vote_for(1))));  // its older vote, delivered late
+  drain(node);
+  tick_n(node, node.config().finalize_wait_ticks);
+  EXPECT_EQ(node.peer_state(), PeerState::Leading);
+}
+
 // Deciding for another node: follow it and send it our accepted epoch (FollowerInfo).
 TEST(ZabRules, DecidingForAnotherSendsFollowerInfo) {
   auto node = started(1, 3, {}, HardState{2, 3, 6});
