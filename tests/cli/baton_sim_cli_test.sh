@@ -68,5 +68,22 @@ expect_output "trace shows the crash" "FAULT crash"
 expect_output "trace shows votes" "voted for n[0-9]+ in term"
 expect_output "trace shows a new leader" "became LEADER of term"
 
+# baton sim compare: a table, JSON, charts; bad options exit 2.
+check "compare runs" 0 "$baton" sim compare --algorithms raft,lease --seeds 2 --sizes 3,5 \
+  --size-seeds 1 --svg "$work/charts"
+expect_output "compare table lists the algorithms" "^lease +[0-9]"
+expect_output "compare table lists the faults" "store-outage"
+expect_output "compare wrote charts" "wrote .*failover.svg"
+if [[ -s "$work/charts/failover.svg" && -s "$work/charts/messages-per-election.svg" ]]; then
+  passes=$((passes + 1))
+else
+  echo "FAIL compare charts missing"; failures=$((failures + 1))
+fi
+check "compare json" 0 "$baton" sim compare --algorithms bully --seeds 2 --no-sizes --json --quiet
+expect_output "compare json has algorithms" '"algorithms": \['
+expect_output "compare json has scenarios" '"scenarios": \['
+check "compare unknown algorithm exits 2" 2 "$baton" sim compare --algorithms nope
+expect_output "compare names the bad algorithm" "unknown algorithm 'nope'"
+
 echo "$passes passed, $failures failed"
 [[ $failures -eq 0 ]]
