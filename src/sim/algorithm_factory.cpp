@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <stdexcept>
+#include <vector>
 
 #include "core/bully/bully_elector.hpp"
 #include "core/lease/lease_elector.hpp"
@@ -18,12 +19,33 @@ std::uint32_t ms_to_ticks(double ms, double tick_ms) {
   return static_cast<std::uint32_t>(std::llround(ms / tick_ms));
 }
 
+namespace {
+
+std::vector<NodeId> all_members(const Scenario& scenario) {
+  std::vector<NodeId> members;
+  for (NodeId m = 1; m <= scenario.nodes; ++m) members.push_back(m);
+  return members;
+}
+
+/// The shared timing keys every non-Raft core reads: `heartbeat-ms` is its heartbeat (Alive,
+/// Ping, lease renewal) and `election-timeout-ms` its randomized leader timeout.
+template <class Config>
+void set_shared_timing(Config& c, const Scenario& scenario) {
+  const double tick = scenario.tick_ms;
+  c.heartbeat_interval_ticks =
+      std::max<std::uint32_t>(1, ms_to_ticks(scenario.raft.heartbeat_ms, tick));
+  c.leader_timeout_ticks_min = ms_to_ticks(scenario.raft.election_timeout_ms_min, tick);
+  c.leader_timeout_ticks_max = ms_to_ticks(scenario.raft.election_timeout_ms_max, tick);
+}
+
+}  // namespace
+
 raft::Config raft_config(const Scenario& scenario, NodeId id) {
   const RaftSettings& r = scenario.raft;
   const double tick = scenario.tick_ms;
   raft::Config c;
   c.id = id;
-  for (NodeId m = 1; m <= scenario.nodes; ++m) c.members.push_back(m);
+  c.members = all_members(scenario);
   c.election_timeout_ticks_min = ms_to_ticks(r.election_timeout_ms_min, tick);
   c.election_timeout_ticks_max = ms_to_ticks(r.election_timeout_ms_max, tick);
   c.candidate_timeout_ticks_min = ms_to_ticks(r.candidate_timeout_ms_min, tick);
@@ -52,12 +74,8 @@ ring::Config ring_config(const Scenario& scenario, NodeId id) {
   const double tick = scenario.tick_ms;
   ring::Config c;
   c.id = id;
-  for (NodeId m = 1; m <= scenario.nodes; ++m) c.members.push_back(m);
-  // The shared timing keys: election-timeout-ms is the leader timeout, heartbeat-ms the Alive.
-  c.heartbeat_interval_ticks =
-      std::max<std::uint32_t>(1, ms_to_ticks(scenario.raft.heartbeat_ms, tick));
-  c.leader_timeout_ticks_min = ms_to_ticks(scenario.raft.election_timeout_ms_min, tick);
-  c.leader_timeout_ticks_max = ms_to_ticks(scenario.raft.election_timeout_ms_max, tick);
+  c.members = all_members(scenario);
+  set_shared_timing(c, scenario);
   c.ack_timeout_ticks = std::max<std::uint32_t>(1, ms_to_ticks(scenario.ring.ack_timeout_ms, tick));
   return c;
 }
@@ -66,12 +84,8 @@ bully::Config bully_config(const Scenario& scenario, NodeId id) {
   const double tick = scenario.tick_ms;
   bully::Config c;
   c.id = id;
-  for (NodeId m = 1; m <= scenario.nodes; ++m) c.members.push_back(m);
-  // The shared timing keys: election-timeout-ms is the leader timeout, heartbeat-ms the Alive.
-  c.heartbeat_interval_ticks =
-      std::max<std::uint32_t>(1, ms_to_ticks(scenario.raft.heartbeat_ms, tick));
-  c.leader_timeout_ticks_min = ms_to_ticks(scenario.raft.election_timeout_ms_min, tick);
-  c.leader_timeout_ticks_max = ms_to_ticks(scenario.raft.election_timeout_ms_max, tick);
+  c.members = all_members(scenario);
+  set_shared_timing(c, scenario);
   c.answer_timeout_ticks =
       std::max<std::uint32_t>(1, ms_to_ticks(scenario.bully.answer_timeout_ms, tick));
   c.coordinator_timeout_ticks =
@@ -83,13 +97,8 @@ paxos::Config paxos_config(const Scenario& scenario, NodeId id) {
   const double tick = scenario.tick_ms;
   paxos::Config c;
   c.id = id;
-  for (NodeId m = 1; m <= scenario.nodes; ++m) c.members.push_back(m);
-  // The shared timing keys: heartbeat-ms renews the lease, election-timeout-ms is the leader
-  // timeout (and so the acceptors' lease window, lease_ticks 0 = its minimum).
-  c.heartbeat_interval_ticks =
-      std::max<std::uint32_t>(1, ms_to_ticks(scenario.raft.heartbeat_ms, tick));
-  c.leader_timeout_ticks_min = ms_to_ticks(scenario.raft.election_timeout_ms_min, tick);
-  c.leader_timeout_ticks_max = ms_to_ticks(scenario.raft.election_timeout_ms_max, tick);
+  c.members = all_members(scenario);
+  set_shared_timing(c, scenario);
   c.max_clock_drift = scenario.raft.max_clock_drift;
   c.resign_hold_ticks = ms_to_ticks(scenario.raft.resign_hold_ms, tick);
   return c;
@@ -99,12 +108,9 @@ zab::Config zab_config(const Scenario& scenario, NodeId id) {
   const double tick = scenario.tick_ms;
   zab::Config c;
   c.id = id;
-  for (NodeId m = 1; m <= scenario.nodes; ++m) c.members.push_back(m);
+  c.members = all_members(scenario);
   c.finalize_wait_ticks = ms_to_ticks(scenario.zab.finalize_wait_ms, tick);
-  c.heartbeat_interval_ticks =
-      std::max<std::uint32_t>(1, ms_to_ticks(scenario.raft.heartbeat_ms, tick));
-  c.leader_timeout_ticks_min = ms_to_ticks(scenario.raft.election_timeout_ms_min, tick);
-  c.leader_timeout_ticks_max = ms_to_ticks(scenario.raft.election_timeout_ms_max, tick);
+  set_shared_timing(c, scenario);
   c.resign_hold_ticks = ms_to_ticks(scenario.raft.resign_hold_ms, tick);
   return c;
 }
