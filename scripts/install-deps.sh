@@ -4,7 +4,8 @@
 set -euo pipefail
 
 packages=(g++ cmake ninja-build pkg-config libgtest-dev libgmock-dev libbenchmark-dev
-          libcli11-dev nlohmann-json3-dev clang-format)
+          libcli11-dev nlohmann-json3-dev clang-format
+          libasio-dev libprotobuf-dev protobuf-compiler libtomlplusplus-dev libcpp-httplib-dev)
 
 missing=()
 for package in "${packages[@]}"; do

@@ -1,0 +1,90 @@
+// TCP transport between the members of one cluster. Each node dials every peer and sends on that
+// connection; it receives on the connections peers dialed to it. Every connection starts with a
+// handshake (wire version, cluster id, both node ids); a node of another cluster, an unknown node
+// id or another wire version is refused with a reason. Payloads are opaque here (the runtime
+// encodes messages with net/codec.hpp); frames are length-prefixed (net/frame.hpp).
+//
+// Runs on the caller's asio::io_context; every member must be called on that context's thread.
+#pragma once
+
+#include <asio.hpp>
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "core/types.hpp"
+
+namespace baton::net {
+
+struct TransportConfig {
+  NodeId self = kNoNode;
+  std::string cluster_id;
+  /// host:port to listen on; port 0 picks a free port (see TcpTransport::local_port()).
+  std::string listen = "127.0.0.1:0";
+  /// Every other member: id -> host:port.
+  std::map<NodeId, std::string> peers;
+  /// Frames queued per peer while its connection is down or slow; beyond it the oldest are dropped
+  /// (election messages are soft state: a newer one supersedes an older one).
+  std::size_t queue_limit_frames = 256;
+  /// Reconnect backoff: doubles from min to max, with jitter.
+  std::chrono::milliseconds reconnect_backoff_min{10};
+  std::chrono::milliseconds reconnect_backoff_max{1000};
+  /// An accepted connection that does not complete its handshake within this is closed.
+  std::chrono::milliseconds handshake_timeout{2000};
+};
+
+/// Per-peer counters.
+struct PeerTransportStats {
+  bool outgoing_connected = false;  ///< our connection to the peer passed its handshake
+  bool incoming_connected = false;  ///< the peer's connection to us passed its handshake
+  std::uint64_t frames_sent = 0;
+  std::uint64_t frames_received = 0;
+  std::uint64_t frames_dropped_queue_full = 0;
+  std::uint64_t malformed_frames = 0;  ///< oversized/zero length, bad handshake, truncated at close
+  std::uint64_t handshakes_refused = 0;
+  std::chrono::steady_clock::time_point last_received{};  ///< epoch = never
+};
+
+class TcpTransport {
+ public:
+  struct Handlers {
+    /// A frame arrived on an accepted, handshaken connection from `from`.
+    std::function<void(NodeId from, std::string_view payload)> on_frame;
+    /// The handshaken connection `from` dialed to us closed or was reset (a crashed process
+    /// closes its sockets at once; the runtime may use this for fast failover).
+    std::function<void(NodeId from)> on_incoming_lost;
+    /// A malformed frame or bad handshake from `peer` (kNoNode if it never said who it is);
+    /// `what` says what was wrong. Counted already; the handler may log.
+    std::function<void(NodeId peer, const std::string& what)> on_malformed;
+  };
+
+  /// Throws std::invalid_argument naming a bad listen or peer address.
+  TcpTransport(asio::io_context& io, TransportConfig config, Handlers handlers);
+  ~TcpTransport();
+  TcpTransport(const TcpTransport&) = delete;
+  TcpTransport& operator=(const TcpTransport&) = delete;
+
+  /// Binds and listens (throws std::runtime_error naming the address if it cannot), and starts
+  /// dialing every peer.
+  void start();
+  /// Closes every socket and cancels timers. Idempotent.
+  void stop();
+
+  /// Queues `payload` for `to` (unknown ids are ignored and counted nowhere). Never blocks.
+  void send(NodeId to, std::string payload);
+
+  std::uint16_t local_port() const;
+  PeerTransportStats peer_stats(NodeId peer) const;
+  /// Malformed input from connections that never completed a handshake.
+  std::uint64_t anonymous_malformed_frames() const;
+
+ private:
+  class Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace baton::net
