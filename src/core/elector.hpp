@@ -60,6 +60,19 @@ class Elector {
   virtual RequestResult transfer(NodeId to) = 0;
   /// Step down and do not stand for election for the configured hold time.
   virtual RequestResult resign() = 0;
+  /// Health abdication: while `standing` is false the node never starts an election (it still
+  /// votes). Algorithms without it answer NotSupported.
+  virtual RequestResult set_standing(bool standing) {
+    (void)standing;
+    return RequestResult::NotSupported;
+  }
+  /// The driver saw the connection from `peer` reset (a crashed process closes its sockets at
+  /// once). If `peer` is this node's leader, the core may start an election now instead of waiting
+  /// out its timer. NotSupported where that would be unsafe or is not implemented.
+  virtual RequestResult leader_connection_lost(NodeId peer) {
+    (void)peer;
+    return RequestResult::NotSupported;
+  }
 
   virtual std::unique_ptr<Elector> clone() const = 0;
   virtual std::string_view algorithm() const = 0;

@@ -72,7 +72,8 @@ std::size_t RaftElector::index_of(NodeId id) const {
 
 bool RaftElector::can_stand() const {
   // Priority 0 never stands (MongoDB); a resigned node holds back for resign_hold_ticks.
-  return priority_of(config_, self_index_) > 0 && now_ticks_ >= resign_hold_until_tick_;
+  return standing_ && priority_of(config_, self_index_) > 0 &&
+         now_ticks_ >= resign_hold_until_tick_;
 }
 
 bool RaftElector::in_leader_contact() const {
@@ -200,7 +201,8 @@ void RaftElector::tick() {
 void RaftElector::tick_election() {
   if (!timer_.tick()) return;
   emit(CoreEventKind::ElectionTimeout, kNoNode,
-       can_stand() ? "" : "not standing: priority 0 or resign hold", timer_.timeout_ticks());
+       can_stand() ? "" : "not standing: priority 0, resign hold or abdicated",
+       timer_.timeout_ticks());
   if (!can_stand()) {
     // Still a voter; just wait another round. Not an election, so no backoff bookkeeping.
     timer_.reset(rng_, false);
@@ -219,6 +221,29 @@ void RaftElector::tick_election() {
   } else {
     become_candidate(false);
   }
+}
+
+RequestResult RaftElector::set_standing(bool standing) {
+  standing_ = standing;
+  return RequestResult::Ok;
+}
+
+RequestResult RaftElector::leader_connection_lost(NodeId peer) {
+  if (config_.leader_lease || !config_.pre_vote) return RequestResult::NotSupported;
+  const auto* follower = std::get_if<Follower>(&role_);
+  if (follower == nullptr || follower->leader != peer || peer == kNoNode) {
+    return RequestResult::NotLeader;
+  }
+  // Forget the contact so this node also grants pre-votes to peers that saw the same reset.
+  leader_contact_tick_ = now_ticks_ >= config_.election_timeout_ticks_min
+                             ? now_ticks_ - config_.election_timeout_ticks_min
+                             : 0;
+  role_ = Follower{kNoNode};
+  emit(CoreEventKind::ElectionTimeout, peer, "leader connection reset", 0);
+  if (!can_stand()) return RequestResult::Ok;
+  election_in_progress_ = true;
+  become_pre_candidate();
+  return RequestResult::Ok;
 }
 
 }  // namespace baton::raft

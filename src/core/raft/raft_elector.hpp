@@ -42,6 +42,13 @@ class RaftElector final : public Elector {
   /// (after its own stickiness window, which protects the lease it may have held). It does not pick
   /// a successor: callers wanting a hand-over use transfer().
   RequestResult resign() override;
+  /// While false, this node never campaigns (health abdication); it still votes.
+  RequestResult set_standing(bool standing) override;
+  /// Fast failover: a follower whose leader's connection reset forgets its leader contact and
+  /// starts a pre-vote now. Pre-vote keeps it harmless if the leader is alive: voters that still
+  /// hear it refuse. Refused (NotSupported) with leader leases, which rely on every voter refusing
+  /// votes for election_timeout_min after its last contact, and without pre-vote.
+  RequestResult leader_connection_lost(NodeId peer) override;
 
   std::unique_ptr<Elector> clone() const override { return std::make_unique<RaftElector>(*this); }
   std::string_view algorithm() const override { return "raft"; }
@@ -119,6 +126,8 @@ class RaftElector final : public Elector {
   /// crash-restart would void the lease that node's earlier ack helped grant.
   std::uint64_t leader_contact_tick_ = 0;
   std::uint64_t resign_hold_until_tick_ = 0;
+  /// Cleared by set_standing(false) (health abdication).
+  bool standing_ = true;
   /// True between this node starting an election and seeing a leader; a timeout while set means
   /// the election this node started elected nobody (the storm-control count).
   bool election_in_progress_ = false;

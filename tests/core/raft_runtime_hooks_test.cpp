@@ -1,0 +1,75 @@
+// Hooks the runtime drives: health abdication (set_standing) and fast failover when the leader's
+// connection resets (leader_connection_lost).
+#include <gtest/gtest.h>
+
+#include "support/raft_cluster.hpp"
+
+namespace baton::test {
+namespace {
+
+using raft::Heartbeat;
+using raft::VoteRequest;
+using raft::VoteResponse;
+
+TEST(RaftRules, NotStandingNeverCampaignsButStillVotes) {
+  auto node = make_node(1, 3);
+  ASSERT_EQ(node.set_standing(false), RequestResult::Ok);
+  for (int t = 0; t < 200; ++t) node.tick();
+  Output out = drain(node);
+  EXPECT_TRUE(has_event(out, CoreEventKind::ElectionTimeout));
+  EXPECT_FALSE(has_event(out, CoreEventKind::PreVoteStarted));
+  EXPECT_FALSE(has_event(out, CoreEventKind::CampaignStarted));
+  node.step(envelope(2, 1, VoteRequest{1, false, 0, 0, false}));
+  const auto responses = messages_of<VoteResponse>(drain(node));
+  ASSERT_EQ(responses.size(), 1u);
+  EXPECT_TRUE(responses[0].granted) << "an abdicated node still votes";
+  ASSERT_EQ(node.set_standing(true), RequestResult::Ok);
+  for (int t = 0; t < 40; ++t) node.tick();
+  EXPECT_TRUE(has_event(drain(node), CoreEventKind::PreVoteStarted)) << "stands again";
+}
+
+TEST(RaftRules, LeaderConnectionLostStartsPreVoteAtOnce) {
+  auto node = make_voter(1, 3, [](raft::Config& c) { c.leader_lease = false; });
+  node.step(envelope(2, 1, Heartbeat{1, 1}));
+  drain(node);
+  EXPECT_EQ(node.leader_connection_lost(3), RequestResult::NotLeader) << "3 is not our leader";
+  ASSERT_EQ(node.leader_connection_lost(2), RequestResult::Ok);
+  const Output out = drain(node);
+  EXPECT_TRUE(has_event(out, CoreEventKind::PreVoteStarted));
+  const auto requests = messages_of<VoteRequest>(out);
+  ASSERT_EQ(requests.size(), 2u);
+  EXPECT_TRUE(requests[0].pre_vote) << "pre-vote keeps a false alarm harmless";
+  EXPECT_EQ(node.status().term, 1u) << "no new term until a quorum agrees";
+  EXPECT_EQ(node.status().leader, kNoNode);
+}
+
+TEST(RaftRules, LeaderConnectionLostEndsStickinessSoPeersWhoSawItGrant) {
+  auto node = make_voter(1, 3, [](raft::Config& c) { c.leader_lease = false; });
+  node.step(envelope(2, 1, Heartbeat{1, 1}));
+  drain(node);
+  ASSERT_EQ(node.leader_connection_lost(2), RequestResult::Ok);
+  drain(node);
+  node.step(envelope(3, 1, VoteRequest{2, true, 0, 0, false}));
+  const auto responses = messages_of<VoteResponse>(drain(node));
+  ASSERT_EQ(responses.size(), 1u);
+  EXPECT_TRUE(responses[0].granted);
+}
+
+// The leader lease relies on every voter refusing votes for election_timeout_min after its last
+// contact; a voter that forgot its contact early could elect a second leader inside the lease.
+TEST(RaftRules, LeaderConnectionLostRefusedWithLeaseOrWithoutPreVote) {
+  for (bool lease : {true, false}) {
+    auto node = make_voter(1, 3, [&](raft::Config& c) {
+      c.leader_lease = lease;
+      c.pre_vote = lease;  // lease on + pre-vote on; lease off + pre-vote off
+    });
+    node.step(envelope(2, 1, Heartbeat{1, 1}));
+    drain(node);
+    EXPECT_EQ(node.leader_connection_lost(2), RequestResult::NotSupported);
+    EXPECT_EQ(node.status().leader, 2u);
+    EXPECT_FALSE(has_event(drain(node), CoreEventKind::PreVoteStarted));
+  }
+}
+
+}  // namespace
+}  // namespace baton::test
