@@ -47,6 +47,9 @@ struct NodeOptions {
   /// Follower whose connection from the leader is reset starts a pre-vote at once instead of
   /// waiting out its timer (Raft only; refused together with leader-lease, docs/runtime.md).
   bool campaign_on_leader_reset = false;
+  /// Where the node's log lines go (level is "info", "warn" or "error"). Empty: stderr, one line
+  /// each. Called from the node's threads; must be thread-safe.
+  std::function<void(const char* level, const std::string& message)> log;
 };
 
 /// What a leadership event says happened.

@@ -1,0 +1,108 @@
+// Node::Impl: one Asio event loop thread drives the election core. Ticks come from the monotonic
+// clock, messages from the TCP transport; each output batch is handled in the core's order: early
+// messages, then the hard state made durable, then the messages that depend on it.
+#pragma once
+
+#include <asio.hpp>
+#include <atomic>
+#include <chrono>
+#include <future>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <thread>
+
+#include "baton/node.hpp"
+#include "core/elector.hpp"
+#include "net/tcp_transport.hpp"
+#include "runtime/event_hub.hpp"
+#include "runtime/rtt_tracker.hpp"
+#include "sim/scenario.hpp"
+#include "storage/hard_state_file.hpp"
+
+namespace baton {
+
+class Node::Impl {
+ public:
+  Impl(Node& owner, NodeOptions options);
+  ~Impl();
+
+  void start();
+  void stop();
+  bool hand_over(std::chrono::milliseconds timeout);
+
+  NodeStatus status() const;
+  NodeMetrics metrics() const;
+  bool is_leader() const;
+  NodeId leader() const;
+  FenceToken fence_token() const;
+  std::optional<std::chrono::steady_clock::time_point> lease_valid_until() const;
+  std::uint16_t peer_port() const;
+  NodeId id() const { return options_.id; }
+
+  RequestOutcome resign();
+  RequestOutcome transfer(NodeId to);
+  void set_standing(bool standing);
+  std::unique_ptr<EventSubscription> subscribe(std::size_t capacity) {
+    return hub_.subscribe(capacity);
+  }
+
+ private:
+  using Clock = std::chrono::steady_clock;
+
+  // Loop-thread only.
+  void schedule_tick();
+  void on_tick();
+  void on_frame(NodeId from, std::string_view payload);
+  void on_incoming_lost(NodeId from);
+  void drive();  ///< drains the core's output until it has none
+  void handle(Output& out);
+  void send(const Envelope& envelope);
+  void publish();
+  void fail(const std::string& what);
+  void log(const char* level, const std::string& message) const;
+  void note_malformed(NodeId peer, const std::string& what);
+  /// Runs `fn` on the loop thread and waits for its result (NotRunning if the loop is not).
+  RequestOutcome run_on_loop(std::function<RequestOutcome()> fn);
+  NodeId best_transfer_target() const;
+
+  Node& owner_;
+  const NodeOptions options_;
+  const sim::Scenario settings_;
+  const Clock::duration tick_;
+
+  asio::io_context io_;
+  std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work_;
+  asio::steady_timer tick_timer_;
+  std::thread thread_;
+  std::unique_ptr<net::TcpTransport> transport_;
+  std::unique_ptr<storage::HardStateFile> hard_state_file_;
+  std::unique_ptr<Elector> core_;
+  Output out_;
+  std::vector<Envelope> to_self_;
+  Clock::time_point start_time_{};
+  std::uint64_t ticks_done_ = 0;
+  runtime::RttTracker rtt_;
+  std::map<NodeId, Clock::time_point> last_malformed_log_;
+  std::atomic<bool> running_{false};
+  std::atomic<bool> stopping_{false};
+
+  // What other threads read, refreshed by publish() on the loop thread.
+  mutable std::mutex mu_;
+  Status core_status_{};
+  Clock::time_point status_time_{};  ///< when core_status_ was taken
+  std::optional<Clock::time_point> lease_until_;
+  bool standing_ = true;
+  NodeMetrics metrics_{};
+  std::map<NodeId, Clock::time_point> last_contact_;
+  std::uint16_t peer_port_ = 0;
+
+  runtime::EventHub hub_;
+  // The last view published as events (loop thread only).
+  bool was_leader_ = false;
+  NodeId last_leader_ = kNoNode;
+  Term last_term_ = 0;
+};
+
+}  // namespace baton
