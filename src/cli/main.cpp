@@ -1,6 +1,9 @@
 // The `baton` command. It only wires libraries together (shared/DESIGN.md, command-line layer).
 #include <CLI/CLI.hpp>
 
+#include "cli/bench_command.hpp"
+#include "cli/cluster_command.hpp"
+#include "cli/node_command.hpp"
 #include "cli/sim_command.hpp"
 
 int main(int argc, char** argv) {
@@ -8,6 +11,9 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   int exit_code = 0;
   baton::cli::add_sim_command(app, exit_code);
+  baton::cli::add_node_command(app, exit_code);
+  baton::cli::add_cluster_commands(app, exit_code);
+  baton::cli::add_bench_command(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {
