@@ -1,0 +1,243 @@
+// Real nodes in one process on 127.0.0.1: election, failover, the event stream, and the errors a
+// misconfigured or damaged node must give.
+#include <gtest/gtest.h>
+
+#include <asio.hpp>
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include "baton/node.hpp"
+#include "runtime/event_hub.hpp"
+
+namespace baton {
+namespace {
+
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+
+std::uint16_t free_port() {
+  asio::io_context io;
+  asio::ip::tcp::acceptor acceptor(io, {asio::ip::make_address("127.0.0.1"), 0});
+  return acceptor.local_endpoint().port();
+}
+
+struct TempDir {
+  fs::path path;
+  TempDir() {
+    path = fs::temp_directory_path() /
+           ("baton-node-test-" + std::to_string(::getpid()) + "-" + std::to_string(counter()++));
+    fs::create_directories(path);
+  }
+  ~TempDir() { fs::remove_all(path); }
+  static int& counter() {
+    static int n = 0;
+    return n;
+  }
+};
+
+/// N nodes with fast timings, each with its own data dir.
+struct LocalNodes {
+  TempDir dir;
+  std::vector<std::uint16_t> ports;
+  std::vector<std::unique_ptr<Node>> nodes;
+
+  explicit LocalNodes(unsigned n, std::vector<std::pair<std::string, std::string>> extra = {}) {
+    for (unsigned i = 0; i < n; ++i) ports.push_back(free_port());
+    for (unsigned i = 1; i <= n; ++i) nodes.push_back(std::make_unique<Node>(options(i, extra)));
+  }
+  NodeOptions options(unsigned id, const std::vector<std::pair<std::string, std::string>>& extra) {
+    NodeOptions o;
+    o.id = id;
+    o.cluster_id = "test";
+    o.listen = "127.0.0.1:" + std::to_string(ports[id - 1]);
+    for (unsigned j = 1; j <= ports.size(); ++j) {
+      if (j != id) o.peers[j] = "127.0.0.1:" + std::to_string(ports[j - 1]);
+    }
+    o.settings = {{"election-timeout-ms", "60-120"}, {"heartbeat-ms", "15"}};
+    for (const auto& setting : extra) o.settings.push_back(setting);
+    o.data_dir = (dir.path / ("node-" + std::to_string(id))).string();
+    o.log = [](const char*, const std::string&) {};
+    return o;
+  }
+  void start_all() {
+    for (auto& node : nodes) node->start();
+  }
+  /// The node every running node agrees leads, waiting up to `timeout`; 0 if none.
+  NodeId wait_leader(std::chrono::milliseconds timeout, NodeId not_this = 0) {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (std::chrono::steady_clock::now() < deadline) {
+      NodeId agreed = 0;
+      bool all = true;
+      for (std::size_t i = 0; i < nodes.size(); ++i) {
+        if (!nodes[i]) continue;
+        const NodeId l = nodes[i]->leader();
+        if (l == 0 || l == not_this || (agreed != 0 && l != agreed)) all = false;
+        agreed = l;
+      }
+      if (all && agreed != 0 && nodes[agreed - 1] && nodes[agreed - 1]->is_leader()) return agreed;
+      std::this_thread::sleep_for(5ms);
+    }
+    return 0;
+  }
+};
+
+TEST(RuntimeNode, ThreeNodesElectOneLeaderWithALease) {
+  LocalNodes cluster(3);
+  cluster.start_all();
+  const NodeId leader = cluster.wait_leader(5s);
+  ASSERT_NE(leader, 0u);
+  Node& l = *cluster.nodes[leader - 1];
+  EXPECT_GT(l.fence_token(), 0u);
+  const auto until = l.lease_valid_until();
+  ASSERT_TRUE(until.has_value());
+  EXPECT_GT(*until, std::chrono::steady_clock::now());
+  const NodeStatus status = l.status();
+  EXPECT_EQ(status.role, "leader");
+  ASSERT_EQ(status.peers.size(), 2u);
+  const NodeMetrics metrics = l.metrics();
+  EXPECT_TRUE(metrics.is_leader);
+  EXPECT_GT(metrics.messages_sent.at("heartbeat"), 0u);
+}
+
+TEST(RuntimeNode, SurvivorsElectANewLeaderWhenTheLeaderStops) {
+  LocalNodes cluster(3);
+  cluster.start_all();
+  const NodeId first = cluster.wait_leader(5s);
+  ASSERT_NE(first, 0u);
+  const Term old_term = cluster.nodes[first - 1]->status().term;
+  cluster.nodes[first - 1].reset();
+  const NodeId second = cluster.wait_leader(5s, first);
+  ASSERT_NE(second, 0u);
+  EXPECT_NE(second, first);
+  EXPECT_GT(cluster.nodes[second - 1]->status().term, old_term);
+}
+
+TEST(RuntimeNode, EventStreamStartsWithSnapshotThenEveryChangeInOrder) {
+  LocalNodes cluster(3);
+  auto subscription = cluster.nodes[0]->subscribe(64);
+  cluster.start_all();
+  auto first = subscription->next(1s);
+  ASSERT_TRUE(first);
+  EXPECT_EQ(first->kind, LeadershipEventKind::Snapshot);
+  const NodeId leader = cluster.wait_leader(5s);
+  ASSERT_NE(leader, 0u);
+  std::uint64_t last_sequence = first->sequence;
+  bool saw_leader = false;
+  while (auto event = subscription->next(200ms)) {
+    EXPECT_EQ(event->sequence, last_sequence + 1) << "no gaps";
+    last_sequence = event->sequence;
+    if (event->leader == leader) saw_leader = true;
+    EXPECT_GT(event->term, 0u);
+  }
+  EXPECT_TRUE(saw_leader);
+}
+
+TEST(RuntimeNode, SlowSubscriberIsToldItFellBehindAndGetsASnapshot) {
+  runtime::EventHub hub;
+  auto slow = hub.subscribe(2);
+  for (int i = 0; i < 5; ++i) {
+    LeadershipEvent e;
+    e.kind = LeadershipEventKind::LeaderChanged;
+    e.leader = static_cast<NodeId>(i + 1);
+    hub.publish(e);  // never blocks, however slow the subscriber
+  }
+  EXPECT_EQ(slow->next(0ms)->kind, LeadershipEventKind::FellBehind);
+  const auto snapshot = slow->next(0ms);
+  ASSERT_TRUE(snapshot);
+  EXPECT_EQ(snapshot->kind, LeadershipEventKind::Snapshot);
+  EXPECT_EQ(snapshot->leader, 5u);
+  EXPECT_EQ(snapshot->sequence, 5u);
+  EXPECT_FALSE(slow->next(0ms)) << "nothing else pending";
+}
+
+TEST(RuntimeNode, CorruptStateFileStopsTheNodeNamingTheFile) {
+  LocalNodes cluster(1);
+  cluster.nodes[0]->start();
+  ASSERT_NE(cluster.wait_leader(5s), 0u);
+  cluster.nodes[0]->stop();
+  const fs::path state = cluster.dir.path / "node-1" / "hard_state";
+  ASSERT_TRUE(fs::exists(state));
+  {
+    std::fstream f(state, std::ios::in | std::ios::out | std::ios::binary);
+    f.seekp(5);
+    f.put('\x7f');
+  }
+  Node again(cluster.options(1, {}));
+  try {
+    again.start();
+    FAIL() << "a corrupt state file must not start from zero";
+  } catch (const NodeError& error) {
+    EXPECT_NE(std::string(error.what()).find(state.string()), std::string::npos) << error.what();
+  }
+}
+
+TEST(RuntimeNode, RestartKeepsTheTerm) {
+  LocalNodes cluster(1);
+  cluster.nodes[0]->start();
+  ASSERT_NE(cluster.wait_leader(5s), 0u);
+  const Term term = cluster.nodes[0]->status().term;
+  cluster.nodes[0].reset();
+  cluster.nodes[0] = std::make_unique<Node>(cluster.options(1, {}));
+  cluster.nodes[0]->start();
+  ASSERT_NE(cluster.wait_leader(5s), 0u);
+  EXPECT_GT(cluster.nodes[0]->status().term, term);
+}
+
+TEST(RuntimeNode, BadOptionsAreRefusedWithTheReason) {
+  LocalNodes cluster(2);
+  const auto error_of = [&](NodeOptions o) -> std::string {
+    try {
+      Node n(std::move(o));
+    } catch (const NodeError& e) {
+      return e.what();
+    }
+    return "";
+  };
+  auto o = cluster.options(1, {});
+  o.algorithm = "lease";
+  EXPECT_NE(error_of(o).find("algorithm 'lease'"), std::string::npos);
+  o = cluster.options(1, {});
+  o.settings.push_back({"heartbeat-ms", "fast"});
+  EXPECT_NE(error_of(o).find("heartbeat-ms"), std::string::npos);
+  o = cluster.options(1, {});
+  o.peers[5] = "127.0.0.1:1";
+  EXPECT_NE(error_of(o).find("member ids must be 1..3"), std::string::npos);
+  o = cluster.options(1, {});
+  o.campaign_on_leader_reset = true;
+  EXPECT_NE(error_of(o).find("cannot be combined with leader-lease"), std::string::npos);
+  o.settings.push_back({"leader-lease", "off"});
+  EXPECT_EQ(error_of(o), "");
+}
+
+TEST(RuntimeNode, AddressInUseIsAClearError) {
+  LocalNodes cluster(2);
+  cluster.nodes[0]->start();
+  Node twin(cluster.options(1, {}));
+  try {
+    twin.start();
+    FAIL() << "two nodes on one port";
+  } catch (const NodeError& error) {
+    EXPECT_NE(std::string(error.what()).find(std::to_string(cluster.ports[0])), std::string::npos)
+        << error.what();
+  }
+}
+
+TEST(RuntimeNode, TransferHandsLeadershipToTheTarget) {
+  LocalNodes cluster(3);
+  cluster.start_all();
+  const NodeId leader = cluster.wait_leader(5s);
+  ASSERT_NE(leader, 0u);
+  const NodeId target = leader == 3 ? 1 : leader + 1;
+  std::this_thread::sleep_for(100ms);  // let the target ack a heartbeat first
+  EXPECT_EQ(cluster.nodes[leader - 1]->transfer(target), RequestOutcome::Ok);
+  const auto deadline = std::chrono::steady_clock::now() + 3s;
+  while (!cluster.nodes[target - 1]->is_leader() && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(2ms);
+  }
+  EXPECT_TRUE(cluster.nodes[target - 1]->is_leader());
+  EXPECT_EQ(cluster.nodes[target == 1 ? 1 : 0]->transfer(1), RequestOutcome::NotLeader);
+}
+
+}  // namespace
+}  // namespace baton
