@@ -1,0 +1,64 @@
+// Health-driven abdication (docs/run-while-leader.md): a node whose local service is unhealthy
+// stops standing for leadership, and if it leads, hands leadership to a healthy-looking peer.
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "service/node_control.hpp"
+
+namespace baton::service {
+
+/// What to check and how patiently. Exactly one of `command` and `url` is set.
+struct HealthOptions {
+  /// Healthy = the command exits 0 within `timeout`.
+  std::vector<std::string> command;
+  /// Healthy = GET url answers 2xx within `timeout` (http:// or https://).
+  std::string url;
+  /// From the start of one check to the start of the next.
+  std::chrono::milliseconds interval{1000};
+  /// A check running longer fails (a command is killed).
+  std::chrono::milliseconds timeout{1000};
+  /// Consecutive failures before abdicating.
+  unsigned failures_to_abdicate = 3;
+  /// Continuous health needed before standing again (hysteresis).
+  std::chrono::milliseconds healthy_for_before_standing{10000};
+};
+
+/// The peer to hand leadership to: a connected one with the most recent contact (the one most
+/// likely to be caught up and reachable); ties go to the lower id. A peer never heard from is not
+/// a candidate: a transfer to it would likely time out and leave the cluster leaderless longer.
+std::optional<NodeId> pick_transfer_target(const NodeStatus& status);
+
+/// Runs the check every `interval` on its own thread and acts on AbdicationPolicy's decisions:
+/// Abdicate = set_standing(false), then, if the node leads, transfer() to pick_transfer_target()
+/// or resign() when there is none or the transfer is refused; Stand = set_standing(true). While it
+/// does not stand and still leads (it won an election already under way), it hands over again at
+/// every check. Failed checks, abdications and standing again are logged to stderr.
+class HealthMonitor {
+ public:
+  /// Throws std::invalid_argument unless exactly one of command/url is set (and the URL parses),
+  /// or when interval or timeout is not positive.
+  HealthMonitor(NodeControl& node, HealthOptions options);
+  ~HealthMonitor();  ///< stop()
+  HealthMonitor(const HealthMonitor&) = delete;
+  HealthMonitor& operator=(const HealthMonitor&) = delete;
+
+  void start();
+  /// Ends the thread; a check command still running is killed. Idempotent.
+  void stop();
+
+  /// The last check passed (true before the first).
+  bool healthy() const;
+  /// The monitor lets the node stand for election.
+  bool standing() const;
+
+ private:
+  class Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace baton::service
