@@ -1,0 +1,218 @@
+// Real `baton node` processes on 127.0.0.1: election at start, failover after SIGKILL, a paused
+// leader that wakes up, restarts of every node in turn, planned hand-over, run-while-leader, and
+// malformed frames thrown at a node. Every process is started by the test and stopped by PID.
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include <asio.hpp>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <mutex>
+#include <random>
+#include <set>
+#include <thread>
+
+#include "service/cluster_client.hpp"
+#include "service/local_cluster.hpp"
+
+namespace baton::service {
+namespace {
+
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+using Clock = std::chrono::steady_clock;
+
+LocalClusterOptions fast_cluster(const std::string& name, unsigned nodes) {
+  LocalClusterOptions o;
+  o.baton_binary = BATON_BINARY;
+  o.nodes = nodes;
+  o.dir = (fs::temp_directory_path() / ("baton-process-" + name + "-" + std::to_string(::getpid())))
+              .string();
+  fs::remove_all(o.dir);
+  o.settings = {{"election-timeout-ms", "100-200"}, {"heartbeat-ms", "20"}};
+  return o;
+}
+
+/// Every elected event any node reported: (term -> nodes that led it).
+struct LeaderLog {
+  std::mutex mu;
+  std::map<Term, std::set<NodeId>> leaders_of_term;
+  void on_event(const RemoteEvent& e) {
+    if (!e.is_leader) return;
+    std::lock_guard lock(mu);
+    leaders_of_term[e.term].insert(e.node);
+  }
+  void expect_one_leader_per_term() {
+    std::lock_guard lock(mu);
+    for (const auto& [term, nodes] : leaders_of_term) {
+      EXPECT_EQ(nodes.size(), 1u) << "term " << term << " had " << nodes.size() << " leaders";
+    }
+  }
+};
+
+/// The leader every reachable node agrees on, polling /v1/status; 0 on timeout.
+NodeId wait_agreed_leader(const LocalCluster& cluster, Clock::duration timeout,
+                          NodeId not_this = 0) {
+  const auto deadline = Clock::now() + timeout;
+  while (Clock::now() < deadline) {
+    NodeId agreed = 0;
+    bool ok = true;
+    for (const auto& m : cluster.members()) {
+      if (m.pid <= 0) continue;
+      const auto s = fetch_status(m.url(), 300ms);
+      if (!s.reachable || s.leader == 0 || s.leader == not_this ||
+          (agreed != 0 && s.leader != agreed)) {
+        ok = false;
+        break;
+      }
+      agreed = s.leader;
+    }
+    if (ok && agreed != 0) return agreed;
+    std::this_thread::sleep_for(20ms);
+  }
+  return 0;
+}
+
+TEST(ClusterProcess, ElectsAtStartAndFailsOverAfterSigkill) {
+  LocalCluster cluster(fast_cluster("failover", 3));
+  cluster.start();
+  const NodeId first = wait_agreed_leader(cluster, 10s);
+  ASSERT_NE(first, 0u);
+  const auto before = fetch_status(cluster.member(first).url(), 1s);
+  cluster.signal(first, SIGKILL);
+  const NodeId second = wait_agreed_leader(cluster, 10s, first);
+  ASSERT_NE(second, 0u);
+  const auto after = fetch_status(cluster.member(second).url(), 1s);
+  EXPECT_GT(after.fence_token, before.fence_token) << "the new leader's token is larger";
+  cluster.restart(first);
+  EXPECT_NE(wait_agreed_leader(cluster, 10s), 0u) << "the restarted node rejoins";
+}
+
+// A paused leader must not act when it wakes: its lease lapsed on the monotonic clock while it
+// slept, and its token is older than its successor's.
+TEST(ClusterProcess, PausedLeaderWakesWithoutALeaseAndWithAStaleToken) {
+  LocalCluster cluster(fast_cluster("pause", 3));
+  cluster.start();
+  const NodeId first = wait_agreed_leader(cluster, 10s);
+  ASSERT_NE(first, 0u);
+  const auto old_status = fetch_status(cluster.member(first).url(), 1s);
+  cluster.signal(first, SIGSTOP);
+  const NodeId second = wait_agreed_leader(cluster, 10s, first);
+  ASSERT_NE(second, 0u);
+  const auto new_status = fetch_status(cluster.member(second).url(), 1s);
+  cluster.signal(first, SIGCONT);
+  // The first answer after waking is already judged on the monotonic clock.
+  const auto woke = fetch_status(cluster.member(first).url(), 2s);
+  ASSERT_TRUE(woke.reachable);
+  EXPECT_FALSE(woke.lease_valid) << woke.json;
+  EXPECT_LT(old_status.fence_token, new_status.fence_token);
+  EXPECT_EQ(wait_agreed_leader(cluster, 10s), second) << "the woken node follows";
+}
+
+TEST(ClusterProcess, RestartingEveryNodeInTurnNeverGivesATermTwoLeaders) {
+  LocalCluster cluster(fast_cluster("restarts", 3));
+  cluster.start();
+  LeaderLog log;
+  std::vector<std::unique_ptr<EventWatcher>> watchers;
+  for (const auto& m : cluster.members()) {
+    watchers.push_back(
+        std::make_unique<EventWatcher>(m.url(), [&](const RemoteEvent& e) { log.on_event(e); }));
+  }
+  ASSERT_NE(wait_agreed_leader(cluster, 10s), 0u);
+  for (NodeId id = 1; id <= 3; ++id) {
+    cluster.signal(id, SIGKILL);
+    ASSERT_NE(wait_agreed_leader(cluster, 10s), 0u) << "after killing " << id;
+    cluster.restart(id);
+    ASSERT_NE(wait_agreed_leader(cluster, 10s), 0u) << "after restarting " << id;
+  }
+  for (auto& w : watchers) w->stop();
+  log.expect_one_leader_per_term();
+  std::lock_guard lock(log.mu);
+  EXPECT_GE(log.leaders_of_term.size(), 2u);
+}
+
+TEST(ClusterProcess, SigtermOnTheLeaderHandsLeadershipOver) {
+  LocalCluster cluster(fast_cluster("planned", 3));
+  cluster.start();
+  const NodeId first = wait_agreed_leader(cluster, 10s);
+  ASSERT_NE(first, 0u);
+  std::this_thread::sleep_for(300ms);
+  cluster.signal(first, SIGTERM);
+  const NodeId second = wait_agreed_leader(cluster, 10s, first);
+  EXPECT_NE(second, 0u);
+  for (int i = 0; i < 300 && cluster.running(first); ++i) std::this_thread::sleep_for(10ms);
+  EXPECT_FALSE(cluster.running(first)) << "the node exits after the hand-over";
+  std::ifstream in(cluster.member(first).log_file);
+  const std::string log((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_NE(log.find("handed leadership over"), std::string::npos) << log;
+}
+
+TEST(ClusterProcess, MalformedFramesLeaveTheNodeHealthy) {
+  LocalCluster cluster(fast_cluster("malformed", 3));
+  cluster.start();
+  ASSERT_NE(wait_agreed_leader(cluster, 10s), 0u);
+  const auto& target = cluster.member(2);
+  std::mt19937 rng(42);
+  const std::vector<std::string> attacks = {
+      std::string("\xff\xff\xff\xff", 4),     // a 4 GiB length
+      std::string("\0\0\0\0", 4),             // zero length
+      std::string("\0\0\0\x10garbage", 11),   // truncated, then closed
+      std::string("GET / HTTP/1.1\r\n\r\n"),  // not our protocol at all
+  };
+  std::vector<std::string> all = attacks;
+  for (int i = 0; i < 20; ++i) {
+    std::string noise(1 + rng() % 200, '\0');
+    for (auto& c : noise) c = static_cast<char>(rng());
+    all.push_back(noise);
+  }
+  asio::io_context io;
+  for (const auto& bytes : all) {
+    asio::ip::tcp::socket socket(io);
+    asio::error_code ec;
+    socket.connect({asio::ip::make_address("127.0.0.1"), target.peer_port}, ec);
+    ASSERT_FALSE(ec) << ec.message();
+    asio::write(socket, asio::buffer(bytes), ec);
+    socket.close();
+  }
+  std::this_thread::sleep_for(200ms);
+  const auto status = fetch_status(target.url(), 1s);
+  ASSERT_TRUE(status.reachable) << "the node survived";
+  EXPECT_NE(status.leader, 0u);
+  EXPECT_TRUE(cluster.running(2));
+  EXPECT_NE(wait_agreed_leader(cluster, 10s), 0u);
+}
+
+// Two copies of the command must never run at once across failovers: each copy takes an exclusive
+// lock on a shared file with flock -n and records a failure to get it.
+TEST(ClusterProcess, RunWhileLeaderNeverRunsTwoCopies) {
+  auto options = fast_cluster("exec", 3);
+  const std::string lock = options.dir + "/lock";
+  const std::string starts = options.dir + "/starts";
+  const std::string overlap = options.dir + "/overlap";
+  options.extra_args = {"--exec", "--", "sh", "-c",
+                        "echo $BATON_NODE_ID:$BATON_FENCE_TOKEN >> " + starts + "; exec flock -n " +
+                            lock + " sleep 1000 || echo overlap >> " + overlap};
+  LocalCluster cluster(options);
+  cluster.start();
+  for (int round = 0; round < 3; ++round) {
+    const NodeId leader = wait_agreed_leader(cluster, 10s);
+    ASSERT_NE(leader, 0u);
+    std::this_thread::sleep_for(300ms);
+    cluster.signal(leader, SIGKILL);
+    ASSERT_NE(wait_agreed_leader(cluster, 10s, leader), 0u);
+    std::this_thread::sleep_for(300ms);
+    cluster.restart(leader);
+  }
+  std::this_thread::sleep_for(300ms);
+  cluster.stop_all();
+  EXPECT_FALSE(fs::exists(overlap)) << "two copies ran at once";
+  std::ifstream in(starts);
+  int count = 0;
+  for (std::string line; std::getline(in, line);) ++count;
+  EXPECT_GE(count, 3) << "the command ran on each new leader";
+  fs::remove_all(options.dir);
+}
+
+}  // namespace
+}  // namespace baton::service
