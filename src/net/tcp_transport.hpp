@@ -62,19 +62,23 @@ class TcpTransport {
     std::function<void(NodeId peer, const std::string& what)> on_malformed;
   };
 
-  /// Throws std::invalid_argument naming a bad listen or peer address.
+  /// Throws std::invalid_argument naming a bad listen or peer address, or a config that cannot
+  /// work (self or a peer id 0, self among the peers, empty cluster id, zero queue limit, bad
+  /// backoff or timeout).
   TcpTransport(asio::io_context& io, TransportConfig config, Handlers handlers);
   ~TcpTransport();
   TcpTransport(const TcpTransport&) = delete;
   TcpTransport& operator=(const TcpTransport&) = delete;
 
   /// Binds and listens (throws std::runtime_error naming the address if it cannot), and starts
-  /// dialing every peer.
+  /// dialing every peer. A stopped transport cannot be started again (std::logic_error).
   void start();
   /// Closes every socket and cancels timers. Idempotent.
   void stop();
 
   /// Queues `payload` for `to` (unknown ids are ignored and counted nowhere). Never blocks.
+  /// Throws std::invalid_argument for an empty payload or one above kMaxFramePayloadBytes: the
+  /// receiver would take either for a broken stream and drop the connection.
   void send(NodeId to, std::string payload);
 
   std::uint16_t local_port() const;

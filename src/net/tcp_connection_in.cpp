@@ -1,0 +1,120 @@
+#include "net/tcp_connection_in.hpp"
+
+namespace baton::net {
+
+IncomingConnection::IncomingConnection(asio::ip::tcp::socket socket, Owner& owner,
+                                       std::chrono::milliseconds handshake_timeout)
+    : owner_(owner),
+      socket_(std::move(socket)),
+      handshake_timer_(socket_.get_executor()),
+      handshake_timeout_(handshake_timeout) {}
+
+void IncomingConnection::start() {
+  asio::error_code ignored;
+  socket_.set_option(asio::ip::tcp::no_delay(true), ignored);  // the hello reply is latency-bound
+  auto self = shared_from_this();
+  // Bounds what a silent or slow client can hold: a socket and this object, for this long.
+  handshake_timer_.expires_after(handshake_timeout_);
+  handshake_timer_.async_wait([this, self](const asio::error_code& error) {
+    if (error || state_ != State::AwaitingHello) return;
+    end();
+  });
+  read();
+}
+
+void IncomingConnection::close() {
+  state_ = State::Closed;
+  asio::error_code ignored;
+  socket_.close(ignored);
+  handshake_timer_.cancel();
+}
+
+void IncomingConnection::read() {
+  auto self = shared_from_this();
+  socket_.async_read_some(asio::buffer(read_buffer_),
+                          [this, self](const asio::error_code& error, std::size_t n) {
+                            if (state_ == State::Closed || state_ == State::Refusing) return;
+                            if (error) return end();  // end of stream, reset or abort
+                            decoder_.feed(std::string_view(read_buffer_.data(), n));
+                            if (drain_frames()) read();
+                          });
+}
+
+bool IncomingConnection::drain_frames() {
+  while (auto payload = decoder_.next()) {
+    if (state_ == State::AwaitingHello) {
+      if (!on_hello(*payload)) return false;
+    } else {
+      owner_.frame(peer_, *payload);
+    }
+    if (state_ != State::Open) return false;  // refused, or the transport stopped
+  }
+  if (const auto& broken = decoder_.error()) {
+    owner_.malformed(peer_, *broken);
+    if (state_ != State::Closed) end();
+    return false;
+  }
+  return true;
+}
+
+bool IncomingConnection::on_hello(std::string_view payload) {
+  const auto hello = decode_hello(payload);
+  if (!hello) {
+    owner_.malformed(kNoNode, hello.error);
+    if (state_ == State::Closed) return false;
+    refuse(hello.error);
+    return false;
+  }
+  const std::string refusal = owner_.admit(*hello.value);
+  if (state_ == State::Closed) return false;
+  if (!refusal.empty()) {
+    refuse(refusal);
+    return false;
+  }
+  state_ = State::Open;
+  peer_ = hello.value->from;
+  handshake_timer_.cancel();
+  owner_.handshaken(shared_from_this());
+  if (state_ == State::Closed) return false;
+  auto reply = std::make_shared<std::string>();
+  append_frame(*reply, encode_hello_reply(HelloReply{.accepted = true, .reason = {}}));
+  // A failed write needs no handling here: the read on the same socket fails too. `self` keeps
+  // the socket alive as long as the write may use it.
+  asio::async_write(socket_, asio::buffer(*reply),
+                    [self = shared_from_this(), reply](const asio::error_code&, std::size_t) {});
+  return true;
+}
+
+void IncomingConnection::refuse(const std::string& reason) {
+  state_ = State::Refusing;
+  handshake_timer_.cancel();
+  auto reply = std::make_shared<std::string>();
+  append_frame(*reply, encode_hello_reply(HelloReply{.accepted = false, .reason = reason}));
+  auto self = shared_from_this();
+  // The reply tells the dialer why, so its operator sees the reason; then the connection ends.
+  asio::async_write(socket_, asio::buffer(*reply),
+                    [this, self, reply](const asio::error_code&, std::size_t) {
+                      if (state_ != State::Refusing) return;
+                      state_ = State::Closed;
+                      asio::error_code ignored;
+                      socket_.shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
+                      socket_.close(ignored);
+                      owner_.ended(*this);
+                    });
+}
+
+void IncomingConnection::end() {
+  if (state_ == State::Closed) return;
+  const bool broken = decoder_.error().has_value();
+  const std::size_t left = decoder_.buffered_bytes();
+  if (!broken && left > 0) {
+    // The peer closed mid-frame: what it sent last never arrived whole.
+    owner_.malformed(
+        peer_, "connection closed inside a frame (" + std::to_string(left) + " bytes buffered)");
+    if (state_ == State::Closed) return;
+  }
+  close();
+  owner_.ended(*this);
+}
+
+}  // namespace baton::net

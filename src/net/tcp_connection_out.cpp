@@ -1,0 +1,223 @@
+#include "net/tcp_connection_out.hpp"
+
+#include <algorithm>
+
+#include "net/handshake.hpp"
+
+namespace baton::net {
+namespace {
+
+/// Frames batched into one write: enough to drain a burst in one system call, small enough that
+/// a write never holds much more than one frame's worth of memory beyond the queue itself.
+constexpr std::size_t kWriteBatchBytes = 64 * 1024;
+
+}  // namespace
+
+OutgoingLink::OutgoingLink(asio::io_context& io, Settings settings, PeerTransportStats& stats,
+                           Report report)
+    : settings_(std::move(settings)),
+      stats_(stats),
+      report_(std::move(report)),
+      socket_(io),
+      resolver_(io),
+      retry_timer_(io),
+      deadline_timer_(io),
+      backoff_(settings_.backoff_min),
+      // Seeded from both ids: reproducible per node, yet two nodes dialing the same restarted peer
+      // do not retry in lockstep.
+      jitter_(static_cast<std::uint_fast32_t>(settings_.self) * 65537u + settings_.peer) {}
+
+void OutgoingLink::start() {
+  if (state_ == State::Waiting) dial();
+}
+
+void OutgoingLink::close() {
+  state_ = State::Closed;
+  ++attempt_;
+  asio::error_code ignored;
+  socket_.close(ignored);
+  resolver_.cancel();
+  retry_timer_.cancel();
+  deadline_timer_.cancel();
+  stats_.outgoing_connected = false;
+}
+
+void OutgoingLink::enqueue(std::string payload) {
+  if (state_ == State::Closed) return;
+  if (queue_.size() >= settings_.queue_limit_frames) {
+    // Election messages are soft state: the newest heartbeat or vote supersedes older ones, so
+    // under pressure the oldest frame is the one worth least.
+    queue_.pop_front();
+    ++stats_.frames_dropped_queue_full;
+  }
+  queue_.push_back(std::move(payload));
+  write_next();
+}
+
+void OutgoingLink::dial() {
+  const std::uint64_t attempt = ++attempt_;
+  state_ = State::Connecting;
+  reply_decoder_ = FrameDecoder();
+  auto self = shared_from_this();
+  deadline_timer_.expires_after(settings_.handshake_timeout);
+  deadline_timer_.async_wait([this, self, attempt](const asio::error_code& error) {
+    if (error || !current(attempt) || state_ == State::Ready) return;
+    fail(attempt);
+  });
+  asio::error_code not_an_ip;
+  const auto ip = asio::ip::make_address(settings_.address.host, not_an_ip);
+  if (!not_an_ip) {
+    socket_.async_connect(
+        {ip, settings_.address.port},
+        [this, self, attempt](const asio::error_code& error) { on_connected(attempt, error); });
+    return;
+  }
+  // A host name is resolved on every dial: the peer may have moved since the last one.
+  resolver_.async_resolve(
+      settings_.address.host, std::to_string(settings_.address.port),
+      asio::ip::resolver_base::numeric_service,
+      [this, self, attempt](const asio::error_code& error,
+                            const asio::ip::tcp::resolver::results_type& endpoints) {
+        if (!current(attempt)) return;
+        if (error) return fail(attempt);
+        asio::async_connect(socket_, endpoints,
+                            [this, self, attempt](const asio::error_code& connect_error,
+                                                  const asio::ip::tcp::endpoint&) {
+                              on_connected(attempt, connect_error);
+                            });
+      });
+}
+
+void OutgoingLink::on_connected(std::uint64_t attempt, const asio::error_code& error) {
+  if (!current(attempt)) return;
+  if (error) return fail(attempt);
+  // Heartbeats are tiny and latency-bound; Nagle's algorithm would hold them back.
+  asio::error_code ignored;
+  socket_.set_option(asio::ip::tcp::no_delay(true), ignored);
+  state_ = State::Handshaking;
+  auto hello = std::make_shared<std::string>();
+  append_frame(*hello, encode_hello(Hello{.wire_version = kWireVersion,
+                                          .cluster_id = settings_.cluster_id,
+                                          .from = settings_.self,
+                                          .to = settings_.peer}));
+  auto self = shared_from_this();
+  asio::async_write(socket_, asio::buffer(*hello),
+                    [this, self, attempt, hello](const asio::error_code& write_error, std::size_t) {
+                      if (!current(attempt)) return;
+                      if (write_error) return fail(attempt);
+                      read_reply(attempt);
+                    });
+}
+
+void OutgoingLink::read_reply(std::uint64_t attempt) {
+  auto self = shared_from_this();
+  socket_.async_read_some(asio::buffer(read_buffer_),
+                          [this, self, attempt](const asio::error_code& error, std::size_t n) {
+                            if (!current(attempt)) return;
+                            if (error) return fail(attempt);
+                            reply_decoder_.feed(std::string_view(read_buffer_.data(), n));
+                            if (auto payload = reply_decoder_.next())
+                              return on_reply(attempt, *payload);
+                            if (const auto& broken = reply_decoder_.error()) {
+                              ++stats_.malformed_frames;
+                              if (report_) report_(settings_.peer, "hello reply: " + *broken);
+                              return fail(attempt);
+                            }
+                            read_reply(attempt);
+                          });
+}
+
+void OutgoingLink::on_reply(std::uint64_t attempt, std::string_view payload) {
+  const auto reply = decode_hello_reply(payload);
+  if (!reply) {
+    ++stats_.malformed_frames;
+    if (report_) report_(settings_.peer, reply.error);
+    return fail(attempt);
+  }
+  if (!reply.value->accepted) {
+    ++stats_.handshakes_refused;
+    if (report_) {
+      report_(settings_.peer, "node " + std::to_string(settings_.peer) +
+                                  " refused the handshake: " + reply.value->reason);
+    }
+    return fail(attempt);
+  }
+  state_ = State::Ready;
+  deadline_timer_.cancel();
+  backoff_ = settings_.backoff_min;
+  stats_.outgoing_connected = true;
+  watch_for_close(attempt);
+  write_next();
+}
+
+void OutgoingLink::watch_for_close(std::uint64_t attempt) {
+  // The peer never sends on this connection; a read completes only when it closes or resets
+  // (noticed now, not at the next write) or breaks the protocol.
+  auto self = shared_from_this();
+  socket_.async_read_some(asio::buffer(read_buffer_),
+                          [this, self, attempt](const asio::error_code& error, std::size_t) {
+                            if (!current(attempt)) return;
+                            if (!error) {
+                              ++stats_.malformed_frames;
+                              if (report_) report_(settings_.peer, "unexpected data from the peer");
+                            }
+                            fail(attempt);  // a no-op if the report stopped the transport
+                          });
+}
+
+void OutgoingLink::write_next() {
+  if (state_ != State::Ready || writing_ || queue_.empty()) return;
+  auto batch = std::make_shared<std::string>();
+  std::uint64_t frames = 0;
+  while (!queue_.empty() &&
+         (frames == 0 || batch->size() + queue_.front().size() <= kWriteBatchBytes)) {
+    append_frame(*batch, queue_.front());
+    queue_.pop_front();
+    ++frames;
+  }
+  writing_ = true;
+  const std::uint64_t attempt = attempt_;
+  auto self = shared_from_this();
+  asio::async_write(
+      socket_, asio::buffer(*batch),
+      [this, self, attempt, batch, frames](const asio::error_code& error, std::size_t) {
+        if (!current(attempt)) return;
+        writing_ = false;
+        // Frames of a failed write are lost with the connection: resending them
+        // could deliver half a frame twice, and newer messages supersede them.
+        if (error) return fail(attempt);
+        stats_.frames_sent += frames;
+        write_next();
+      });
+}
+
+void OutgoingLink::fail(std::uint64_t attempt) {
+  if (!current(attempt)) return;
+  ++attempt_;  // completions still pending for this attempt become stale
+  state_ = State::Waiting;
+  writing_ = false;
+  stats_.outgoing_connected = false;
+  asio::error_code ignored;
+  socket_.close(ignored);
+  deadline_timer_.cancel();
+  const std::uint64_t waiting = attempt_;
+  auto self = shared_from_this();
+  retry_timer_.expires_after(next_backoff());
+  retry_timer_.async_wait([this, self, waiting](const asio::error_code& error) {
+    if (error || !current(waiting)) return;
+    dial();
+  });
+}
+
+std::chrono::milliseconds OutgoingLink::next_backoff() {
+  // "Equal jitter": a delay in [backoff/2, backoff] (never below the minimum), then the backoff
+  // doubles up to the maximum. Peers that lost a node at the same moment spread their redials.
+  const auto high = backoff_.count();
+  const auto low = std::max<std::int64_t>(settings_.backoff_min.count(), high / 2);
+  std::uniform_int_distribution<std::int64_t> pick(std::min<std::int64_t>(low, high), high);
+  const std::chrono::milliseconds delay{pick(jitter_)};
+  backoff_ = std::min(backoff_ * 2, settings_.backoff_max);
+  return delay;
+}
+
+}  // namespace baton::net

@@ -1,0 +1,89 @@
+// The sending half of the transport towards one peer (internal to tcp_transport.cpp).
+#pragma once
+
+#include <array>
+#include <asio.hpp>
+#include <chrono>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <random>
+#include <string>
+
+#include "core/types.hpp"
+#include "net/address.hpp"
+#include "net/frame.hpp"
+#include "net/tcp_transport.hpp"
+
+namespace baton::net {
+
+/// Our connection to one peer, used only for sending. It dials, says Hello, waits for the reply,
+/// then writes queued frames in order, one async_write at a time. Any failure (connect error,
+/// refusal, reset, the peer closing) drops the connection and dials again after an exponential
+/// backoff with jitter, so a restarted peer is found again without help from the runtime.
+///
+/// Lifetime: owned by the transport through a shared_ptr and kept alive by its own pending
+/// handlers. After close() no handler touches the stats or calls the report function, which is
+/// what makes destroying the transport right after stop() safe.
+class OutgoingLink : public std::enable_shared_from_this<OutgoingLink> {
+ public:
+  struct Settings {
+    NodeId self = kNoNode;
+    NodeId peer = kNoNode;
+    std::string cluster_id;
+    HostPort address;
+    std::size_t queue_limit_frames = 1;
+    std::chrono::milliseconds backoff_min{10};
+    std::chrono::milliseconds backoff_max{1000};
+    /// Limit on connect + handshake: a peer that accepts but never answers is dialed again.
+    std::chrono::milliseconds handshake_timeout{2000};
+  };
+  /// Reports a refusal or malformed input from the peer (already counted in the stats).
+  using Report = std::function<void(NodeId peer, const std::string& what)>;
+
+  /// `stats` must outlive every call until close().
+  OutgoingLink(asio::io_context& io, Settings settings, PeerTransportStats& stats, Report report);
+
+  /// Dials now.
+  void start();
+  /// Closes the socket and cancels timers for good; no stats update or report after this.
+  void close();
+  /// Queues a payload; when the queue is full the oldest frame is dropped and counted.
+  void enqueue(std::string payload);
+
+ private:
+  enum class State { Waiting, Connecting, Handshaking, Ready, Closed };
+
+  void dial();
+  void on_connected(std::uint64_t attempt, const asio::error_code& error);
+  void read_reply(std::uint64_t attempt);
+  void on_reply(std::uint64_t attempt, std::string_view payload);
+  void watch_for_close(std::uint64_t attempt);
+  void write_next();
+  /// Ends the current attempt (if `attempt` is still current) and schedules the next dial.
+  void fail(std::uint64_t attempt);
+  std::chrono::milliseconds next_backoff();
+  bool current(std::uint64_t attempt) const {
+    return state_ != State::Closed && attempt == attempt_;
+  }
+
+  Settings settings_;
+  PeerTransportStats& stats_;
+  Report report_;
+  asio::ip::tcp::socket socket_;
+  asio::ip::tcp::resolver resolver_;
+  asio::steady_timer retry_timer_;
+  asio::steady_timer deadline_timer_;
+  State state_ = State::Waiting;
+  /// Bumped by every dial: completions of an abandoned attempt see a stale number and do nothing.
+  std::uint64_t attempt_ = 0;
+  std::deque<std::string> queue_;
+  bool writing_ = false;
+  FrameDecoder reply_decoder_;
+  std::array<char, 512> read_buffer_{};
+  std::chrono::milliseconds backoff_;
+  std::minstd_rand jitter_;
+};
+
+}  // namespace baton::net

@@ -1,0 +1,289 @@
+// TcpTransport: owns the listening socket, one OutgoingLink per peer (sending) and the accepted
+// IncomingConnections (receiving), and does the per-peer accounting. The connections themselves
+// live in tcp_connection_out.cpp and tcp_connection_in.cpp.
+#include "net/tcp_transport.hpp"
+
+#include <set>
+#include <stdexcept>
+
+#include "net/address.hpp"
+#include "net/handshake.hpp"
+#include "net/tcp_connection_in.hpp"
+#include "net/tcp_connection_out.hpp"
+
+namespace baton::net {
+namespace {
+
+/// Accepted connections still waiting for their Hello. Bounds what port scanners or a flood of
+/// half-open clients can hold; members dial once each, so a healthy cluster is far below it.
+constexpr std::size_t kMaxPendingHandshakes = 64;
+
+/// Ids quoted in refusal reasons are cut here: the reason is logged, the id is attacker-chosen.
+std::string quoted(std::string_view id) {
+  constexpr std::size_t kShown = 64;
+  if (id.size() <= kShown) return "'" + std::string(id) + "'";
+  return "'" + std::string(id.substr(0, kShown)) + "...'";
+}
+
+void check_config(const TransportConfig& config) {
+  if (config.self == kNoNode) throw std::invalid_argument("transport: self node id is 0");
+  if (config.cluster_id.empty()) throw std::invalid_argument("transport: cluster id is empty");
+  for (const auto& [id, address] : config.peers) {
+    if (id == kNoNode) throw std::invalid_argument("transport: peer id 0 is not a node id");
+    if (id == config.self) {
+      throw std::invalid_argument("transport: node " + std::to_string(id) +
+                                  " lists itself as a peer");
+    }
+  }
+  if (config.queue_limit_frames == 0) {
+    throw std::invalid_argument("transport: queue_limit_frames must be at least 1");
+  }
+  if (config.reconnect_backoff_min.count() <= 0 ||
+      config.reconnect_backoff_max < config.reconnect_backoff_min) {
+    throw std::invalid_argument(
+        "transport: need 0 < reconnect_backoff_min <= reconnect_backoff_max");
+  }
+  if (config.handshake_timeout.count() <= 0) {
+    throw std::invalid_argument("transport: handshake_timeout must be positive");
+  }
+}
+
+}  // namespace
+
+class TcpTransport::Impl final : public IncomingConnection::Owner {
+ public:
+  Impl(asio::io_context& io, TransportConfig config, Handlers handlers)
+      : io_(io), config_(std::move(config)), handlers_(std::move(handlers)), acceptor_(io) {
+    check_config(config_);
+    listen_ = parse_host_port(config_.listen, "listen", /*allow_port_zero=*/true);
+    for (const auto& [id, address] : config_.peers) {
+      OutgoingLink::Settings settings{
+          .self = config_.self,
+          .peer = id,
+          .cluster_id = config_.cluster_id,
+          .address = parse_host_port(address, "peer " + std::to_string(id), false),
+          .queue_limit_frames = config_.queue_limit_frames,
+          .backoff_min = config_.reconnect_backoff_min,
+          .backoff_max = config_.reconnect_backoff_max,
+          .handshake_timeout = config_.handshake_timeout};
+      links_.emplace(id, std::make_shared<OutgoingLink>(
+                             io_, std::move(settings), stats_[id],
+                             [this](NodeId peer, const std::string& what) { report(peer, what); }));
+    }
+  }
+
+  ~Impl() { stop(); }
+
+  void start() {
+    if (stopped_) throw std::logic_error("transport: start() after stop()");
+    if (started_) return;
+    listen();
+    started_ = true;
+    accept_next();
+    for (auto& [id, link] : links_) link->start();
+  }
+
+  void stop() {
+    if (stopped_) return;
+    stopped_ = true;
+    asio::error_code ignored;
+    acceptor_.close(ignored);
+    for (auto& [id, link] : links_) link->close();
+    for (auto& [id, connection] : incoming_) {
+      connection->close();
+      stats_[id].incoming_connected = false;
+    }
+    incoming_.clear();
+    for (const auto& connection : pending_) connection->close();
+    pending_.clear();
+  }
+
+  void send(NodeId to, std::string payload) {
+    if (payload.empty() || payload.size() > kMaxFramePayloadBytes) {
+      // Either would look like a broken stream to the receiver and cost us the connection.
+      throw std::invalid_argument("transport: payload of " + std::to_string(payload.size()) +
+                                  " bytes cannot be framed (1.." +
+                                  std::to_string(kMaxFramePayloadBytes) + ")");
+    }
+    const auto link = links_.find(to);
+    if (link == links_.end() || stopped_) return;
+    link->second->enqueue(std::move(payload));
+  }
+
+  std::uint16_t local_port() const {
+    asio::error_code error;
+    const auto endpoint = acceptor_.local_endpoint(error);
+    return error ? 0 : endpoint.port();
+  }
+
+  PeerTransportStats peer_stats(NodeId peer) const {
+    const auto found = stats_.find(peer);
+    return found == stats_.end() ? PeerTransportStats{} : found->second;
+  }
+
+  std::uint64_t anonymous_malformed_frames() const { return anonymous_malformed_; }
+
+  // IncomingConnection::Owner
+
+  std::string admit(const Hello& hello) override {
+    std::string reason;
+    if (hello.wire_version != kWireVersion) {
+      reason = "wire version " + std::to_string(hello.wire_version) + " does not match node " +
+               std::to_string(config_.self) + "'s wire version " + std::to_string(kWireVersion);
+    } else if (hello.cluster_id != config_.cluster_id) {
+      reason = "cluster id " + quoted(hello.cluster_id) + " does not match node " +
+               std::to_string(config_.self) + "'s cluster id " + quoted(config_.cluster_id);
+    } else if (hello.to != config_.self) {
+      reason = "hello addressed to node " + std::to_string(hello.to) + " reached node " +
+               std::to_string(config_.self);
+    } else if (!config_.peers.contains(hello.from)) {
+      reason = "node " + std::to_string(hello.from) + " is not a member of cluster " +
+               quoted(config_.cluster_id);
+    }
+    // A refused connection never completed a handshake, so it is counted anonymously even when
+    // the Hello names a member: a node of another cluster may well reuse our ids.
+    if (!reason.empty()) {
+      ++anonymous_malformed_;
+      report(hello.from, "refused hello: " + reason);
+    }
+    return reason;
+  }
+
+  void handshaken(const std::shared_ptr<IncomingConnection>& connection) override {
+    pending_.erase(connection);
+    const NodeId from = connection->peer();
+    auto& slot = incoming_[from];
+    // The peer dialed again, so its old connection is dead even if we have not noticed yet
+    // (a peer that restarted, or a half-open connection). Replacing it is not a loss.
+    if (slot) slot->close();
+    slot = connection;
+    stats_[from].incoming_connected = true;
+  }
+
+  void frame(NodeId from, std::string_view payload) override {
+    auto& stats = stats_[from];
+    ++stats.frames_received;
+    stats.last_received = std::chrono::steady_clock::now();
+    if (handlers_.on_frame) handlers_.on_frame(from, payload);
+  }
+
+  void malformed(NodeId from, const std::string& what) override {
+    if (from == kNoNode) {
+      ++anonymous_malformed_;
+    } else {
+      ++stats_[from].malformed_frames;
+    }
+    report(from, what);
+  }
+
+  void ended(IncomingConnection& connection) override {
+    const NodeId from = connection.peer();
+    const auto current = incoming_.find(from);
+    if (from == kNoNode || current == incoming_.end() || current->second.get() != &connection) {
+      // Anonymous, or replaced already; erase by address (the set holds shared_ptrs).
+      std::erase_if(pending_, [&](const auto& c) { return c.get() == &connection; });
+      return;
+    }
+    incoming_.erase(current);
+    stats_[from].incoming_connected = false;
+    if (handlers_.on_incoming_lost) handlers_.on_incoming_lost(from);
+  }
+
+ private:
+  void listen() {
+    using asio::ip::tcp;
+    const auto fail = [&](const asio::error_code& error) {
+      throw std::runtime_error("cannot listen on '" + config_.listen + "': " + error.message());
+    };
+    asio::error_code error;
+    tcp::endpoint endpoint;
+    const auto ip = asio::ip::make_address(listen_.host, error);
+    if (!error) {
+      endpoint = tcp::endpoint(ip, listen_.port);
+    } else {
+      tcp::resolver resolver(io_);
+      const auto found =
+          resolver.resolve(listen_.host, std::to_string(listen_.port),
+                           tcp::resolver::numeric_service | tcp::resolver::passive, error);
+      if (error) fail(error);
+      endpoint = found.begin()->endpoint();
+    }
+    // SO_REUSEADDR: a restarted node must get its port back while old connections sit in
+    // TIME_WAIT, or it could not rejoin for a minute.
+    acceptor_.open(endpoint.protocol(), error);
+    if (!error) acceptor_.set_option(tcp::acceptor::reuse_address(true), error);
+    if (!error) acceptor_.bind(endpoint, error);
+    if (!error) acceptor_.listen(asio::socket_base::max_listen_connections, error);
+    if (error) {
+      asio::error_code ignored;
+      acceptor_.close(ignored);
+      fail(error);
+    }
+  }
+
+  void accept_next() {
+    // The handler may run after the transport is gone (destroyed right after stop()); the weak
+    // token tells it so before it touches anything of ours.
+    acceptor_.async_accept([this, alive = std::weak_ptr<char>(alive_)](
+                               const asio::error_code& error, asio::ip::tcp::socket socket) {
+      if (alive.expired() || stopped_) return;
+      if (!error) {
+        if (pending_.size() >= kMaxPendingHandshakes) {
+          asio::error_code ignored;
+          socket.close(ignored);
+        } else {
+          auto connection = std::make_shared<IncomingConnection>(std::move(socket), *this,
+                                                                 config_.handshake_timeout);
+          pending_.insert(connection);
+          connection->start();
+        }
+      }
+      // Accept errors (e.g. out of file descriptors) are transient; keep accepting.
+      if (!stopped_) accept_next();
+    });
+  }
+
+  void report(NodeId peer, const std::string& what) {
+    if (handlers_.on_malformed) handlers_.on_malformed(peer, what);
+  }
+
+  asio::io_context& io_;
+  TransportConfig config_;
+  Handlers handlers_;
+  HostPort listen_;
+  asio::ip::tcp::acceptor acceptor_;
+  std::map<NodeId, PeerTransportStats> stats_;  ///< one entry per peer, made before any link
+  std::map<NodeId, std::shared_ptr<OutgoingLink>> links_;
+  std::map<NodeId, std::shared_ptr<IncomingConnection>> incoming_;  ///< handshaken, by peer
+  std::set<std::shared_ptr<IncomingConnection>> pending_;           ///< awaiting their Hello
+  std::uint64_t anonymous_malformed_ = 0;
+  bool started_ = false;
+  bool stopped_ = false;
+  std::shared_ptr<char> alive_ = std::make_shared<char>();
+};
+
+TcpTransport::TcpTransport(asio::io_context& io, TransportConfig config, Handlers handlers)
+    : impl_(std::make_unique<Impl>(io, std::move(config), std::move(handlers))) {}
+
+TcpTransport::~TcpTransport() = default;
+
+void TcpTransport::start() {
+  impl_->start();
+}
+void TcpTransport::stop() {
+  impl_->stop();
+}
+void TcpTransport::send(NodeId to, std::string payload) {
+  impl_->send(to, std::move(payload));
+}
+std::uint16_t TcpTransport::local_port() const {
+  return impl_->local_port();
+}
+PeerTransportStats TcpTransport::peer_stats(NodeId peer) const {
+  return impl_->peer_stats(peer);
+}
+std::uint64_t TcpTransport::anonymous_malformed_frames() const {
+  return impl_->anonymous_malformed_frames();
+}
+
+}  // namespace baton::net
