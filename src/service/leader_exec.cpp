@@ -116,11 +116,11 @@ class LeaderExec::Impl {
   }
 
   /// How long the loop may sleep: the poll interval, shortened so it wakes right when the lease
-  /// crosses grace + safety_margin or a backoff ends.
+  /// nears its end or a backoff ends.
   milliseconds wait_budget(Clock::time_point now) const {
     Clock::duration budget = kLeasePollInterval;
     if (child_ && lease_deadline_) {
-      const auto stop_at = *lease_deadline_ - options_.grace - options_.safety_margin;
+      const auto stop_at = *lease_deadline_ - 2 * options_.safety_margin;
       budget = std::min(budget, std::max(Clock::duration{0}, stop_at - now));
     }
     if (!child_ && next_start_at_ > now) budget = std::min(budget, next_start_at_ - now);
@@ -134,6 +134,7 @@ class LeaderExec::Impl {
     view_ = {event.is_leader, event.node, event.term, event.is_leader ? event.fence_token : 0};
     if (new_tenure) {
       backoff_.reset();
+      longest_remaining_ = Clock::duration{0};
       next_start_at_ = {};
       resigned_ = false;
       waiting_logged_ = false;
@@ -142,7 +143,10 @@ class LeaderExec::Impl {
 
   void step(Clock::time_point now) {
     const auto lease = node_.lease_valid_until();
-    if (lease) lease_deadline_ = lease;
+    if (lease) {
+      lease_deadline_ = lease;
+      longest_remaining_ = std::max(longest_remaining_, *lease - now);
+    }
     if (child_) {
       if (auto status = child_->poll()) {
         on_child_exit(*status, now);
@@ -158,10 +162,13 @@ class LeaderExec::Impl {
     if (!view_.is_leader) return "leadership lost";
     if (!lease) return "lease no longer valid";
     if (view_.token != child_token_) return "fence token changed";
+    // A renewed lease keeps its remaining time near the longest seen this tenure (Raft's is about
+    // an election timeout, far shorter than a typical grace). Half of it gone means renewals
+    // stopped: begin the stop then; stop_child() caps the grace so SIGKILL lands by
+    // deadline - safety_margin whatever the child does.
     const auto remaining = *lease - now;
-    if (remaining < options_.grace + options_.safety_margin) {
-      return "lease ends in " + std::to_string(to_ms(remaining)) +
-             " ms, less than grace + safety margin";
+    if (remaining < longest_remaining_ / 2 || remaining < 2 * options_.safety_margin) {
+      return "lease not renewed: it ends in " + std::to_string(to_ms(remaining)) + " ms";
     }
     return std::nullopt;
   }
@@ -174,13 +181,13 @@ class LeaderExec::Impl {
           "leading without a lease (the algorithm or its settings grant none): not starting");
       return false;
     }
-    const auto needed = options_.grace + options_.safety_margin;
+    const auto needed = 2 * options_.safety_margin;
     if (*lease - now <= needed) {
       // A lease this short could not be honoured: the stop would have to begin at once.
       log_waiting("leading but the lease has " + std::to_string(to_ms(*lease - now)) +
-                  " ms left, not more than grace + safety margin (" +
+                  " ms left, not more than twice the safety margin (" +
                   std::to_string(needed.count()) +
-                  " ms): not starting; use a longer lease or a shorter grace");
+                  " ms): not starting; use a longer lease or a smaller margin");
       return false;
     }
     return true;
@@ -289,6 +296,7 @@ class LeaderExec::Impl {
   // Owned by the supervisor thread.
   View view_;
   std::optional<Clock::time_point> lease_deadline_;  ///< the last one the node reported
+  Clock::duration longest_remaining_{0};             ///< longest lease time left seen this tenure
   std::optional<ChildProcess> child_;
   FenceToken child_token_ = 0;
   Clock::time_point child_started_at_{};
