@@ -9,6 +9,9 @@ template <class... Ts>
 struct Overloaded : Ts... {
   using Ts::operator()...;
 };
+// Clang before 17 has no class template argument deduction for aggregates (P1816).
+template <class... Ts>
+Overloaded(Ts...) -> Overloaded<Ts...>;
 
 // Names in the order of the Message variant, then the two pre-vote slots.
 constexpr std::array<std::string_view, kMessageCounterSlots> kSlotNames = {
