@@ -22,21 +22,21 @@ class NodeControl {
   virtual std::unique_ptr<EventSubscription> subscribe(std::size_t capacity) = 0;
 };
 
+/// Forwards to a real baton::Node. The bodies live in node_control.cpp, not here: inline, they let
+/// the compiler speculatively devirtualise every NodeControl call in the service layer into a
+/// call to baton::Node, so code (and tests) that never touch a Node would still need the runtime
+/// to link.
 class NodeControlAdapter final : public NodeControl {
  public:
   explicit NodeControlAdapter(Node& node) : node_(node) {}
-  NodeStatus status() const override { return node_.status(); }
-  NodeMetrics metrics() const override { return node_.metrics(); }
-  bool is_leader() const override { return node_.is_leader(); }
-  std::optional<std::chrono::steady_clock::time_point> lease_valid_until() const override {
-    return node_.lease_valid_until();
-  }
-  RequestOutcome resign() override { return node_.resign(); }
-  RequestOutcome transfer(NodeId to) override { return node_.transfer(to); }
-  void set_standing(bool standing) override { node_.set_standing(standing); }
-  std::unique_ptr<EventSubscription> subscribe(std::size_t capacity) override {
-    return node_.subscribe(capacity);
-  }
+  NodeStatus status() const override;
+  NodeMetrics metrics() const override;
+  bool is_leader() const override;
+  std::optional<std::chrono::steady_clock::time_point> lease_valid_until() const override;
+  RequestOutcome resign() override;
+  RequestOutcome transfer(NodeId to) override;
+  void set_standing(bool standing) override;
+  std::unique_ptr<EventSubscription> subscribe(std::size_t capacity) override;
 
  private:
   Node& node_;
