@@ -120,7 +120,7 @@ class LeaderExec::Impl {
   milliseconds wait_budget(Clock::time_point now) const {
     Clock::duration budget = kLeasePollInterval;
     if (child_ && lease_deadline_) {
-      const auto stop_at = *lease_deadline_ - 2 * options_.safety_margin;
+      const auto stop_at = *lease_deadline_ - options_.safety_margin;
       budget = std::min(budget, std::max(Clock::duration{0}, stop_at - now));
     }
     if (!child_ && next_start_at_ > now) budget = std::min(budget, next_start_at_ - now);
@@ -167,7 +167,7 @@ class LeaderExec::Impl {
     // stopped: begin the stop then; stop_child() caps the grace so SIGKILL lands by
     // deadline - safety_margin whatever the child does.
     const auto remaining = *lease - now;
-    if (remaining < longest_remaining_ / 2 || remaining < 2 * options_.safety_margin) {
+    if (remaining < longest_remaining_ / 2 || remaining < options_.safety_margin) {
       return "lease not renewed: it ends in " + std::to_string(to_ms(remaining)) + " ms";
     }
     return std::nullopt;
@@ -181,12 +181,12 @@ class LeaderExec::Impl {
           "leading without a lease (the algorithm or its settings grant none): not starting");
       return false;
     }
-    const auto needed = 2 * options_.safety_margin;
+    const auto needed = options_.safety_margin;
+    if (*lease - now < longest_remaining_ / 2) return false;  // not renewed: stop_reason() says why
     if (*lease - now <= needed) {
       // A lease this short could not be honoured: the stop would have to begin at once.
       log_waiting("leading but the lease has " + std::to_string(to_ms(*lease - now)) +
-                  " ms left, not more than twice the safety margin (" +
-                  std::to_string(needed.count()) +
+                  " ms left, not more than the safety margin (" + std::to_string(needed.count()) +
                   " ms): not starting; use a longer lease or a smaller margin");
       return false;
     }

@@ -84,18 +84,45 @@ TEST_F(LeaderExecTest, StartsOnElectionWithFenceTokenNodeIdAndTerm) {
   EXPECT_TRUE(exec.child_running());
 }
 
-TEST_F(LeaderExecTest, NeedsALeaseLongerThanGracePlusMargin) {
+// A lease shorter than the grace is normal (Raft's is one election timeout, renewed every
+// heartbeat): the grace is cut to fit. Only a lease that leaves no room for the margin is refused.
+TEST_F(LeaderExecTest, NeedsALeaseLongerThanTheMargin) {
   LeaderExec exec(node_, options("sleep 30"));
   exec.start();
   node_.elect(1, 5, std::nullopt);  // leads, but holds no lease
   std::this_thread::sleep_for(milliseconds(60));
   EXPECT_EQ(exec.starts(), 0u);
-  node_.set_lease(Clock::now() + milliseconds(250));  // < grace 300 + margin 100
+  node_.set_lease(Clock::now() + milliseconds(80));  // < margin 100
   std::this_thread::sleep_for(milliseconds(60));
   EXPECT_EQ(exec.starts(), 0u);
   node_.set_lease(Clock::now() + kLongLease);
   running_child(exec);
   EXPECT_EQ(exec.starts(), 1u);
+}
+
+// Raft's lease is about one election timeout, renewed by every heartbeat round: far shorter than
+// the grace. While renewals keep coming the command keeps running; once they stop it is dead
+// before the last deadline.
+TEST_F(LeaderExecTest, ShortLeaseKeptRenewedKeepsTheChildUntilRenewalsStop) {
+  LeaderExec exec(node_, options(ignores_term()));
+  exec.start();
+  node_.elect(1, 5, Clock::now() + milliseconds(250));
+  const int pid = running_child(exec);
+  for (int i = 0; i < 20; ++i) {
+    node_.set_lease(Clock::now() + milliseconds(250));
+    std::this_thread::sleep_for(milliseconds(40));
+  }
+  EXPECT_TRUE(exec.child_running()) << "a renewed lease must not stop the command";
+  EXPECT_EQ(exec.starts(), 1u);
+  const auto deadline = Clock::now() + milliseconds(250);
+  node_.set_lease(deadline);
+  ASSERT_TRUE(eventually([&] { return !exec.child_running(); }, milliseconds(1000)));
+  const auto reaped_at = exec.last_reaped_at();
+  ASSERT_TRUE(reaped_at);
+  EXPECT_LT(*reaped_at, deadline);
+  EXPECT_FALSE(process_alive(pid));
+  std::this_thread::sleep_for(milliseconds(50));
+  EXPECT_EQ(exec.starts(), 1u) << "not restarted on a lease that is running out";
 }
 
 TEST_F(LeaderExecTest, StopsTheChildOnDemotion) {
