@@ -155,8 +155,8 @@ int run_cluster_up(const UpFlags& flags) {
       const double ms =
           std::chrono::duration<double, std::milli>(Clock::now() - crashed_at).count();
       std::cout << ">>> failover: node " << leader << " leads after " << std::setprecision(0) << ms
-                << " ms (seen by polling every " << flags.refresh_ms
-                << " ms; `baton bench failover` measures precisely)\n>>> restarting node "
+                << " ms (seen by polling every 10 ms; `baton bench failover` measures it "
+                   "from the event streams)\n>>> restarting node "
                 << crashed << "\n"
                 << std::flush;
       cluster.restart(crashed);

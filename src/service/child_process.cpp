@@ -4,10 +4,11 @@
 #include <cerrno>
 #include <csignal>
 #include <cstring>
+#include <filesystem>
 #include <string_view>
 #include <thread>
 
-#include <spawn.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -20,23 +21,6 @@ namespace {
 /// How often wait_for() looks at the child. Short enough that a health check's timeout and the
 /// supervisor's grace period are kept to within a couple of milliseconds.
 constexpr auto kWaitPollInterval = std::chrono::milliseconds(2);
-
-/// RAII for the posix_spawn attribute objects, so every return path destroys them.
-class SpawnSetup {
- public:
-  SpawnSetup() {
-    posix_spawnattr_init(&attr_);
-    posix_spawn_file_actions_init(&actions_);
-  }
-  ~SpawnSetup() {
-    posix_spawn_file_actions_destroy(&actions_);
-    posix_spawnattr_destroy(&attr_);
-  }
-  SpawnSetup(const SpawnSetup&) = delete;
-  SpawnSetup& operator=(const SpawnSetup&) = delete;
-  posix_spawnattr_t attr_;
-  posix_spawn_file_actions_t actions_;
-};
 
 bool overridden(std::string_view entry,
                 const std::vector<std::pair<std::string, std::string>>& env) {
@@ -65,6 +49,76 @@ std::vector<char*> pointers(std::vector<std::string>& strings) {
   for (auto& s : strings) out.push_back(s.data());
   out.push_back(nullptr);
   return out;
+}
+
+/// Where execvp would find `program`, or "" if it would not: checked before fork so a missing
+/// program is an error of spawn(), not a child that exits 127.
+std::string find_program(const std::string& program) {
+  if (program.find('/') != std::string::npos) {
+    return ::access(program.c_str(), X_OK) == 0 ? program : std::string();
+  }
+  const char* path = std::getenv("PATH");
+  std::string_view dirs = path != nullptr ? path : "/usr/local/bin:/usr/bin:/bin";
+  while (true) {
+    const std::size_t colon = dirs.find(':');
+    std::string candidate(colon == 0 ? std::string_view(".") : dirs.substr(0, colon));
+    candidate.push_back('/');
+    candidate.append(program);
+    if (::access(candidate.c_str(), X_OK) == 0 && !std::filesystem::is_directory(candidate)) {
+      return candidate;
+    }
+    if (colon == std::string_view::npos) return {};
+    dirs.remove_prefix(colon + 1);
+  }
+}
+
+/// The guardian's handler for its parent's death: SIGKILL the whole group, itself included.
+void kill_own_group(int) {
+  ::kill(0, SIGKILL);
+}
+
+/// Runs in the forked guardian (async-signal-safe calls only: the parent has threads). The
+/// guardian leads the child's process group and asks the kernel for SIGUSR1 when the thread that
+/// forked it dies, so a node killed with SIGKILL takes its command (and whatever the command
+/// started) with it: a survivor would run beside the next leader's copy.
+[[noreturn]] void run_guardian(pid_t parent, char* program, char** argv, char** envp) {
+  // Everything stays blocked until the command's child has its default dispositions: a SIGTERM
+  // that arrives in between stays pending instead of meeting the guardian's SIG_IGN.
+  sigset_t all;
+  sigfillset(&all);
+  ::sigprocmask(SIG_SETMASK, &all, nullptr);
+  ::setpgid(0, 0);
+  struct sigaction action {};
+  action.sa_handler = kill_own_group;
+  sigemptyset(&action.sa_mask);
+  ::sigaction(SIGUSR1, &action, nullptr);
+  ::prctl(PR_SET_PDEATHSIG, SIGUSR1);
+  if (::getppid() != parent) kill_own_group(0);  // the parent died before prctl
+  ::close_range(3, ~0U, 0);
+  sigset_t none;
+  sigemptyset(&none);
+  const pid_t command = ::fork();
+  if (command < 0) ::_exit(126);
+  if (command == 0) {
+    for (int sig = 1; sig < NSIG; ++sig) ::signal(sig, SIG_DFL);
+    ::sigprocmask(SIG_SETMASK, &none, nullptr);
+    ::execve(program, argv, envp);
+    ::_exit(127);
+  }
+  // A group-wide SIGTERM is for the command; the guardian stays to report how it ended.
+  ::signal(SIGTERM, SIG_IGN);
+  ::signal(SIGINT, SIG_IGN);
+  ::signal(SIGHUP, SIG_IGN);
+  ::sigprocmask(SIG_SETMASK, &none, nullptr);
+  int status = 0;
+  while (::waitpid(command, &status, 0) < 0) {
+    if (errno != EINTR) ::_exit(126);
+  }
+  if (WIFSIGNALED(status)) {
+    ::signal(WTERMSIG(status), SIG_DFL);
+    ::kill(::getpid(), WTERMSIG(status));
+  }
+  ::_exit(WIFEXITED(status) ? WEXITSTATUS(status) : 126);
 }
 
 }  // namespace
@@ -96,30 +150,18 @@ ChildProcess::Spawned ChildProcess::spawn(
     const std::vector<std::string>& argv,
     const std::vector<std::pair<std::string, std::string>>& env) {
   if (argv.empty()) return {std::nullopt, "empty command"};
-  SpawnSetup setup;
-  sigset_t none;
-  sigemptyset(&none);
-  sigset_t all;
-  sigfillset(&all);
-  posix_spawnattr_setsigmask(&setup.attr_, &none);
-  posix_spawnattr_setsigdefault(&setup.attr_, &all);
-  posix_spawnattr_setpgroup(&setup.attr_, 0);
-  posix_spawnattr_setflags(&setup.attr_,
-                           POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
-#if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 34))
-  posix_spawn_file_actions_addclosefrom_np(&setup.actions_, 3);
-#endif
-
+  std::string program = find_program(argv[0]);
+  if (program.empty()) return {std::nullopt, argv[0] + ": " + std::strerror(ENOENT)};
   std::vector<std::string> args = argv;
   std::vector<std::string> environment = build_environment(env);
   std::vector<char*> arg_ptrs = pointers(args);
   std::vector<char*> env_ptrs = pointers(environment);
-  pid_t pid = -1;
-  // glibc's posix_spawnp reports a failed exec (missing program, no permission) as its return
-  // value, so "command not found" is an error here rather than a child that exits 127.
-  const int rc = posix_spawnp(&pid, arg_ptrs[0], &setup.actions_, &setup.attr_, arg_ptrs.data(),
-                              env_ptrs.data());
-  if (rc != 0) return {std::nullopt, argv[0] + ": " + std::strerror(rc)};
+  const pid_t parent = ::getpid();
+  const pid_t pid = ::fork();
+  if (pid < 0) return {std::nullopt, std::string("fork: ") + std::strerror(errno)};
+  if (pid == 0) run_guardian(parent, program.data(), arg_ptrs.data(), env_ptrs.data());
+  // Also from here, so the group exists before anyone signals it.
+  ::setpgid(pid, pid);
   return {ChildProcess(pid), {}};
 }
 

@@ -47,6 +47,10 @@ class ChildProcess {
   /// replaces a variable of the same name or is added. The child gets default signal dispositions
   /// and an empty signal mask (the parent may block SIGTERM for its own handling; the child must
   /// not inherit that) and no file descriptors above stderr (it must not hold the node's sockets).
+  /// The child is a small guardian that leads a new process group and runs the command in it;
+  /// if the thread that spawned it dies (the node was SIGKILLed) the kernel tells the guardian,
+  /// which SIGKILLs the whole group. pid() is the guardian's, which is also the group id; it exits
+  /// the way the command did.
   static Spawned spawn(const std::vector<std::string>& argv,
                        const std::vector<std::pair<std::string, std::string>>& env = {});
 

@@ -51,24 +51,25 @@ struct LeaderLog {
   }
 };
 
-/// The leader every reachable node agrees on, polling /v1/status; 0 on timeout.
+/// The leader a majority of the cluster reports (itself included, as leader), polling
+/// /v1/status; 0 on timeout. Paused or exited nodes simply do not answer.
 NodeId wait_agreed_leader(const LocalCluster& cluster, Clock::duration timeout,
                           NodeId not_this = 0) {
   const auto deadline = Clock::now() + timeout;
+  const std::size_t majority = cluster.members().size() / 2 + 1;
   while (Clock::now() < deadline) {
-    NodeId agreed = 0;
-    bool ok = true;
+    std::map<NodeId, std::size_t> reports;
+    std::set<NodeId> self_leaders;
     for (const auto& m : cluster.members()) {
       if (m.pid <= 0) continue;
-      const auto s = fetch_status(m.url(), 300ms);
-      if (!s.reachable || s.leader == 0 || s.leader == not_this ||
-          (agreed != 0 && s.leader != agreed)) {
-        ok = false;
-        break;
-      }
-      agreed = s.leader;
+      const auto s = fetch_status(m.url(), 200ms);
+      if (!s.reachable || s.leader == 0 || s.leader == not_this) continue;
+      ++reports[s.leader];
+      if (s.role == "leader") self_leaders.insert(s.id);
     }
-    if (ok && agreed != 0) return agreed;
+    for (const auto& [leader, count] : reports) {
+      if (count >= majority && self_leaders.count(leader) != 0) return leader;
+    }
     std::this_thread::sleep_for(20ms);
   }
   return 0;
