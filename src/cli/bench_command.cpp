@@ -42,7 +42,7 @@ class ClusterView {
 
   void on_event(const service::RemoteEvent& event) {
     std::lock_guard lock(mu_);
-    if (event.kind == "fell_behind") return;
+    if (event.kind == "fell_behind" || event.node == 0) return;
     auto& view = views_[event.node];
     view = event;
     if (!quorum_at_ && wanted_excluding_ != 0) {

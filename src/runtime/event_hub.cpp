@@ -120,6 +120,11 @@ LeadershipEvent EventHub::publish(LeadershipEvent event) {
   return event;
 }
 
+void EventHub::set_initial(const LeadershipEvent& view) {
+  std::lock_guard lock(state_->mu);
+  state_->current = view;
+}
+
 LeadershipEvent EventHub::snapshot() const {
   return state_->snapshot();
 }

@@ -19,6 +19,8 @@ class EventHub {
   /// Publishes a change: stamps the next sequence number, remembers it as the current view and
   /// queues it for every subscriber. Called by the node's loop thread.
   LeadershipEvent publish(LeadershipEvent event);
+  /// Sets the view before the first change (who reports, at which term), without an event.
+  void set_initial(const LeadershipEvent& view);
   /// A subscription starting with a Snapshot of the current view.
   std::unique_ptr<EventSubscription> subscribe(std::size_t capacity);
   /// Ends every subscription (their next() returns nullopt).

@@ -46,6 +46,11 @@ Node::Impl::Impl(Node& owner, NodeOptions options)
           std::chrono::duration<double, std::milli>(settings_.tick_ms))),
       tick_timer_(io_) {
   if (options_.data_dir.empty()) throw NodeError("data dir is not set");
+  LeadershipEvent initial;
+  initial.node = options_.id;
+  initial.at = Clock::now();
+  initial.unix_ms = unix_ms_now();
+  hub_.set_initial(initial);
   metrics_.heartbeat_rtt_bucket_bounds_seconds = runtime::RttTracker::bounds_seconds();
   metrics_.heartbeat_rtt_bucket_counts.assign(metrics_.heartbeat_rtt_bucket_bounds_seconds.size(),
                                               0);
