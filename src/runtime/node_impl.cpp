@@ -252,9 +252,21 @@ void Node::Impl::handle(Output& out) {
   }
   for (const auto& envelope : out.messages) send(envelope);
   for (const auto& event : out.events) {
-    if (event.kind == CoreEventKind::CampaignStarted) {
-      std::lock_guard lock(mu_);
-      ++metrics_.elections_started;
+    switch (event.kind) {
+      case CoreEventKind::CampaignStarted: {
+        std::lock_guard lock(mu_);
+        ++metrics_.elections_started;
+        break;
+      }
+      case CoreEventKind::SteppedDown:
+      case CoreEventKind::Resigned:
+      case CoreEventKind::TransferStarted:
+      case CoreEventKind::TransferAborted:
+        log("info", std::string(to_string(event.kind)) + " in term " + std::to_string(event.term) +
+                        (event.reason.empty() ? "" : ": " + std::string(event.reason)));
+        break;
+      default:
+        break;
     }
   }
 }
@@ -415,6 +427,7 @@ NodeId Node::Impl::best_transfer_target() const {
 
 bool Node::Impl::hand_over(std::chrono::milliseconds timeout) {
   if (!is_leader()) return true;
+  if (options_.peers.empty()) return false;  // nobody to hand over to
   const NodeId target = best_transfer_target();
   RequestOutcome outcome = target != kNoNode ? transfer(target) : RequestOutcome::UnknownPeer;
   if (outcome != RequestOutcome::Ok) outcome = resign();
