@@ -55,6 +55,7 @@ M += [
  ("Standing", R+'raft_elector.cpp', 'return standing_ && priority_of', 'return priority_of', 'RaftRules.NotStandingNeverCampaignsButStillVotes'),
  ("ConnLostGuard", R+'raft_elector.cpp', 'if (config_.leader_lease || !config_.pre_vote) return RequestResult::NotSupported;', '', 'RaftRules.LeaderConnectionLostRefusedWithLeaseOrWithoutPreVote'),
  ("ConnLostContact", R+'raft_elector.cpp', '  leader_contact_tick_ = now_ticks_ >= config_.election_timeout_ticks_min\n', '  leader_contact_tick_ = true ? leader_contact_tick_ : now_ticks_ >= config_.election_timeout_ticks_min\n', 'RaftRules.LeaderConnectionLostEndsStickinessSoPeersWhoSawItGrant'),
+ ("ConnLostTurns", R+'raft_elector.cpp', 'timer_.fire_in(1 + rank * step);', 'timer_.fire_in(1);', 'RaftRules.LeaderConnectionLostTakesTurnsByIdSoTheVoteDoesNotSplit'),
  ("L-Sticky", R+'raft_elector_votes.cpp', 'in_leader_contact() && !m.leadership_transfer', 'false && !m.leadership_transfer', 'RaftCluster.LeaseSafeUnderPartitions'),
 ]
 only = sys.argv[1:]

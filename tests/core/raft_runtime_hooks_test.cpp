@@ -34,6 +34,8 @@ TEST(RaftRules, LeaderConnectionLostStartsPreVoteAtOnce) {
   drain(node);
   EXPECT_EQ(node.leader_connection_lost(3), RequestResult::NotLeader) << "3 is not our leader";
   ASSERT_EQ(node.leader_connection_lost(2), RequestResult::Ok);
+  EXPECT_FALSE(has_event(drain(node), CoreEventKind::PreVoteStarted));
+  node.tick();  // node 1 is the lowest surviving id: its turn comes first, after one tick
   const Output out = drain(node);
   EXPECT_TRUE(has_event(out, CoreEventKind::PreVoteStarted));
   const auto requests = messages_of<VoteRequest>(out);
@@ -41,6 +43,35 @@ TEST(RaftRules, LeaderConnectionLostStartsPreVoteAtOnce) {
   EXPECT_TRUE(requests[0].pre_vote) << "pre-vote keeps a false alarm harmless";
   EXPECT_EQ(node.status().term, 1u) << "no new term until a quorum agrees";
   EXPECT_EQ(node.status().leader, kNoNode);
+}
+
+// Every follower sees a crashed leader's connection reset at once; if all campaigned at once they
+// would split the vote. They take turns by id, half a heartbeat interval (1 tick here) apart, and a
+// vote granted to an earlier one cancels a later one's turn.
+TEST(RaftRules, LeaderConnectionLostTakesTurnsByIdSoTheVoteDoesNotSplit) {
+  auto node = make_voter(3, 3, [](raft::Config& c) { c.leader_lease = false; });
+  node.step(envelope(2, 3, Heartbeat{1, 1}));
+  drain(node);
+  ASSERT_EQ(node.leader_connection_lost(2), RequestResult::Ok);
+  drain(node);
+  node.tick();
+  EXPECT_FALSE(has_event(drain(node), CoreEventKind::PreVoteStarted)) << "node 1 goes first";
+  node.step(envelope(1, 3, VoteRequest{2, false, 0, 0, false}));
+  const auto responses = messages_of<VoteResponse>(drain(node));
+  ASSERT_EQ(responses.size(), 1u);
+  EXPECT_TRUE(responses[0].granted);
+  for (int t = 0; t < 5; ++t) node.tick();
+  EXPECT_FALSE(has_event(drain(node), CoreEventKind::PreVoteStarted))
+      << "the granted vote cancelled our turn";
+
+  auto alone = make_voter(3, 3, [](raft::Config& c) { c.leader_lease = false; });
+  alone.step(envelope(2, 3, Heartbeat{1, 1}));
+  drain(alone);
+  ASSERT_EQ(alone.leader_connection_lost(2), RequestResult::Ok);
+  alone.tick();
+  alone.tick();
+  EXPECT_TRUE(has_event(drain(alone), CoreEventKind::PreVoteStarted))
+      << "node 1 never came: our turn, 1 + 1 x step ticks later";
 }
 
 TEST(RaftRules, LeaderConnectionLostEndsStickinessSoPeersWhoSawItGrant) {

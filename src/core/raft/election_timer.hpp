@@ -29,6 +29,11 @@ class ElectionTimer {
   /// Restarts the count keeping the drawn timeout (leader contact, thesis 3.4: "a follower remains
   /// a follower as long as it receives valid RPCs").
   void restart() { elapsed_ticks_ = 0; }
+  /// Fires after exactly `ticks` more ticks (>= 1), until the next reset().
+  void fire_in(std::uint32_t ticks) {
+    elapsed_ticks_ = 0;
+    timeout_ticks_ = ticks;
+  }
   /// Advances one tick; true when the timeout has been reached.
   bool tick() { return ++elapsed_ticks_ >= timeout_ticks_; }
 

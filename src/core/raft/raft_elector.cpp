@@ -2,6 +2,8 @@
 // Message handlers live in raft_elector_votes.cpp / raft_elector_leader.cpp.
 #include "core/raft/raft_elector.hpp"
 
+#include <algorithm>
+
 #include <cassert>
 #include <utility>
 
@@ -239,10 +241,16 @@ RequestResult RaftElector::leader_connection_lost(NodeId peer) {
                              ? now_ticks_ - config_.election_timeout_ticks_min
                              : 0;
   role_ = Follower{kNoNode};
-  emit(CoreEventKind::ElectionTimeout, peer, "leader connection reset", 0);
-  if (!can_stand()) return RequestResult::Ok;
-  election_in_progress_ = true;
-  become_pre_candidate();
+  // Every follower sees the reset at about the same moment; campaigning all at once would split
+  // the vote. Members take turns by id (the lowest surviving one first), half a heartbeat apart:
+  // the first one's vote request arrives and is granted (which resets our timer) before our turn.
+  std::uint32_t rank = 0;
+  for (NodeId member : config_.members) {
+    if (member != peer && member < config_.id) ++rank;
+  }
+  const std::uint32_t step = std::max<std::uint32_t>(1, config_.heartbeat_interval_ticks / 2);
+  timer_.fire_in(1 + rank * step);
+  emit(CoreEventKind::LeaderDiscovered, kNoNode, "leader connection reset", 1 + rank * step);
   return RequestResult::Ok;
 }
 

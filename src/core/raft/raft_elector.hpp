@@ -45,9 +45,10 @@ class RaftElector final : public Elector {
   /// While false, this node never campaigns (health abdication); it still votes.
   RequestResult set_standing(bool standing) override;
   /// Fast failover: a follower whose leader's connection reset forgets its leader contact and
-  /// starts a pre-vote now. Pre-vote keeps it harmless if the leader is alive: voters that still
-  /// hear it refuse. Refused (NotSupported) with leader leases, which rely on every voter refusing
-  /// votes for election_timeout_min after its last contact, and without pre-vote.
+  /// starts a pre-vote within a few ticks (members take turns by id, so they do not split the
+  /// vote). Pre-vote keeps it harmless if the leader is alive: voters that still hear it refuse.
+  /// Refused (NotSupported) with leader leases, which rely on every voter refusing votes for
+  /// election_timeout_min after its last contact, and without pre-vote.
   RequestResult leader_connection_lost(NodeId peer) override;
 
   std::unique_ptr<Elector> clone() const override { return std::make_unique<RaftElector>(*this); }
