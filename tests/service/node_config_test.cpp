@@ -81,6 +81,15 @@ TEST(NodeConfig, ErrorsNameFileLineAndKey) {
   EXPECT_EQ(syntax.rfind("node.toml:1:", 0), 0u) << syntax;
 }
 
+TEST(NodeConfig, TheExampleFileParsesAndValidates) {
+  const auto config = load_config_file(std::string(BATON_SOURCE_DIR) + "/examples/node.toml");
+  validate(config);
+  EXPECT_EQ(config.node.peers.size(), 2u);
+  EXPECT_EQ(config.node.algorithm, "raft");
+  Node node(config.node);  // the settings are ones a node accepts
+  EXPECT_THROW(load_config_file("/nonexistent/node.toml"), ConfigError);
+}
+
 TEST(NodeConfig, PeersFlag) {
   const auto peers = parse_peers("2=127.0.0.1:7002,3=h:7003", "--peers");
   ASSERT_EQ(peers.size(), 2u);
