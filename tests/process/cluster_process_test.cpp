@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 
+#include <sys/wait.h>
 #include <asio.hpp>
 #include <filesystem>
 #include <fstream>
@@ -12,7 +13,9 @@
 #include <random>
 #include <set>
 #include <thread>
+#include <tuple>
 
+#include "baton/fence.hpp"
 #include "service/cluster_client.hpp"
 #include "service/local_cluster.hpp"
 
@@ -108,6 +111,10 @@ TEST(ClusterProcess, PausedLeaderWakesWithoutALeaseAndWithAStaleToken) {
   ASSERT_TRUE(woke.reachable);
   EXPECT_FALSE(woke.lease_valid) << woke.json;
   EXPECT_LT(old_status.fence_token, new_status.fence_token);
+  // The resource: the new leader writes, then the woken old leader's late write is refused.
+  FencedFile journal(cluster.member(first).data_dir + "/../journal.txt");
+  EXPECT_TRUE(journal.append(new_status.fence_token, "new leader"));
+  EXPECT_FALSE(journal.append(old_status.fence_token, "old leader, late"));
   EXPECT_EQ(wait_agreed_leader(cluster, 10s), second) << "the woken node follows";
 }
 
@@ -147,6 +154,46 @@ TEST(ClusterProcess, SigtermOnTheLeaderHandsLeadershipOver) {
   std::ifstream in(cluster.member(first).log_file);
   const std::string log((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   EXPECT_NE(log.find("handed leadership over"), std::string::npos) << log;
+}
+
+/// Runs `baton ARGS`, returning (exit status, stdout).
+std::pair<int, std::string> run_baton(const std::string& args) {
+  const std::string command = std::string(BATON_BINARY) + " " + args + " 2>&1";
+  FILE* pipe = ::popen(command.c_str(), "r");
+  std::string out;
+  char buffer[4096];
+  while (std::size_t n = std::fread(buffer, 1, sizeof(buffer), pipe)) out.append(buffer, n);
+  const int status = ::pclose(pipe);
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
+}
+
+TEST(ClusterProcess, StatusTransferAndResignCommands) {
+  LocalCluster cluster(fast_cluster("client", 3));
+  cluster.start();
+  const NodeId leader = wait_agreed_leader(cluster, 10s);
+  ASSERT_NE(leader, 0u);
+  const std::string dir = "--cluster " + fs::path(cluster.manifest_path()).parent_path().string();
+  auto [code, out] = run_baton("status " + dir + " --json");
+  EXPECT_EQ(code, 0) << out;
+  EXPECT_NE(out.find("\"role\": \"leader\""), std::string::npos) << out;
+  std::tie(code, out) = run_baton("status " + dir);
+  EXPECT_EQ(code, 0) << out;
+  EXPECT_NE(out.find("leader"), std::string::npos);
+
+  std::this_thread::sleep_for(200ms);
+  const NodeId target = leader == 3 ? 1 : leader + 1;
+  std::tie(code, out) = run_baton("transfer " + dir + " --to " + std::to_string(target));
+  EXPECT_EQ(code, 0) << out;
+  EXPECT_EQ(wait_agreed_leader(cluster, 10s, leader), target);
+
+  std::tie(code, out) = run_baton("resign " + dir);
+  EXPECT_EQ(code, 0) << out;
+  EXPECT_NE(wait_agreed_leader(cluster, 10s, target), 0u) << "someone else leads after resign";
+
+  std::tie(code, out) = run_baton("status --endpoints http://127.0.0.1:1");
+  EXPECT_EQ(code, 1) << "an unreachable node is reported: " << out;
+  std::tie(code, out) = run_baton("status");
+  EXPECT_EQ(code, 2) << out;
 }
 
 TEST(ClusterProcess, MalformedFramesLeaveTheNodeHealthy) {

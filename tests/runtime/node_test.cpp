@@ -100,6 +100,30 @@ TEST(RuntimeNode, ThreeNodesElectOneLeaderWithALease) {
   EXPECT_GT(metrics.messages_sent.at("heartbeat"), 0u);
 }
 
+// Every algorithm with a core runs over the same runtime, chosen by configuration.
+class RuntimeAlgorithms : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(RuntimeAlgorithms, ThreeNodesElectAndFailOver) {
+  LocalNodes cluster(3, {});
+  for (unsigned id = 1; id <= 3; ++id) {
+    auto o = cluster.options(id, {});
+    o.algorithm = GetParam();
+    cluster.nodes[id - 1] = std::make_unique<Node>(o);
+  }
+  cluster.start_all();
+  const NodeId first = cluster.wait_leader(10s);
+  ASSERT_NE(first, 0u);
+  EXPECT_GT(cluster.nodes[first - 1]->status().fence_token, 0u);
+  const FenceToken old_token = cluster.nodes[first - 1]->status().fence_token;
+  cluster.nodes[first - 1].reset();
+  const NodeId second = cluster.wait_leader(10s, first);
+  ASSERT_NE(second, 0u);
+  EXPECT_GT(cluster.nodes[second - 1]->status().fence_token, old_token);
+}
+
+INSTANTIATE_TEST_SUITE_P(EveryRuntimeAlgorithm, RuntimeAlgorithms,
+                         ::testing::Values("raft", "bully", "ring", "paxos", "zab"));
+
 TEST(RuntimeNode, SurvivorsElectANewLeaderWhenTheLeaderStops) {
   LocalNodes cluster(3);
   cluster.start_all();
