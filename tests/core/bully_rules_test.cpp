@@ -210,14 +210,19 @@ TEST(BullyRules, LeaderStepsDownOnAcceptedCoordinator) {
   EXPECT_TRUE(has_event(out, CoreEventKind::SteppedDown));
 }
 
-// Coordinators with an older epoch are delayed messages of an earlier election: ignored. At an
-// equal epoch only a higher id than the current leader wins.
+// Coordinators with an older epoch are delayed messages of an earlier election: ignored, also
+// from our own leader (a copy from its earlier leadership). At an equal epoch only a higher id than
+// the current leader wins.
 TEST(BullyRules, IgnoresStaleCoordinator) {
   auto node = make_follower(1, 4, 3, 5);
   node.step(envelope(4, 1, Coordinator{4}));
   Output out = drain(node);
   EXPECT_EQ(node.status().leader, 3u);
   EXPECT_TRUE(has_event(out, CoreEventKind::MessageIgnored));
+  node.step(envelope(3, 1, Coordinator{4}));
+  out = drain(node);
+  EXPECT_TRUE(has_event(out, CoreEventKind::MessageIgnored));
+  EXPECT_FALSE(has_event(out, CoreEventKind::LeaderDiscovered));
   node.step(envelope(2, 1, Coordinator{5}));
   drain(node);
   EXPECT_EQ(node.status().leader, 3u);
@@ -270,7 +275,8 @@ TEST(BullyRules, LeaderTimeoutStartsElectionAndAliveResetsIt) {
 }
 
 // Alive from a node higher than our leader (or than ourselves, if leader) with a current epoch:
-// it won an election we did not hear of. Accept it.
+// it won an election we did not hear of. Accept it. Unlike a Coordinator, an Alive from below our
+// leader is not accepted even with a newer epoch: our leader will bully that node.
 TEST(BullyRules, AcceptsAliveFromNodeAboveOurLeader) {
   auto node = make_follower(1, 4, 3, 2);
   node.step(envelope(4, 1, Alive{1}));  // stale epoch
@@ -279,7 +285,10 @@ TEST(BullyRules, AcceptsAliveFromNodeAboveOurLeader) {
   node.step(envelope(2, 1, Alive{2}));  // below our leader
   drain(node);
   EXPECT_EQ(node.status().leader, 3u);
-  node.step(envelope(4, 1, Alive{2}));
+  node.step(envelope(2, 1, Alive{3}));  // below our leader, even with a newer epoch
+  drain(node);
+  EXPECT_EQ(node.status().leader, 3u);
+  node.step(envelope(4, 1, Alive{3}));
   EXPECT_TRUE(has_event(drain(node), CoreEventKind::LeaderDiscovered));
   EXPECT_EQ(node.status().leader, 4u);
 
@@ -411,6 +420,22 @@ TEST(BullyRules, IgnoresOtherAlgorithmsMessages) {
   ASSERT_EQ(out.events.size(), 2u);
   EXPECT_EQ(out.events[0].kind, CoreEventKind::MessageIgnored);
   EXPECT_EQ(out.events[0].reason, "message of another algorithm");
+  EXPECT_TRUE(out.messages.empty());
+  EXPECT_FALSE(out.hard_state.has_value());
+  EXPECT_EQ(node.status().leader, 3u);
+  EXPECT_EQ(node.status().term, 2u);
+}
+
+// Messages no correct peer sends are dropped and change nothing: from a non-member, from the node
+// itself, and an Election from a higher id (Elections only go up).
+TEST(BullyRules, IgnoresMisroutedMessages) {
+  auto node = make_follower(2, 3, 3, 2);
+  node.step(envelope(9, 2, Coordinator{9}));
+  node.step(envelope(2, 2, Coordinator{9}));
+  node.step(envelope(3, 2, Election{9}));
+  const Output out = drain(node);
+  ASSERT_EQ(out.events.size(), 3u);
+  for (const auto& e : out.events) EXPECT_EQ(e.kind, CoreEventKind::MessageIgnored);
   EXPECT_TRUE(out.messages.empty());
   EXPECT_FALSE(out.hard_state.has_value());
   EXPECT_EQ(node.status().leader, 3u);

@@ -181,6 +181,19 @@ TEST(LeaseRules, LoserFollowsAndWatchesTheHolder) {
   EXPECT_EQ(n.status().leader, 1u);
 }
 
+// An entry with our id but another lease (ours from before a restart) is not ours: our session
+// cannot keep it alive, so we wait for it to go like anyone else's.
+TEST(LeaseRules, EntryOfAnEarlierSessionIsNotOurs) {
+  auto n = make_node(1);
+  grant(n, 6);
+  const auto put = tick_until<store::Put>(n);
+  answer(n, store::PutResult{put->request, 1, false, Entry{1, 5, 7, 7}, 7});
+  const Output out = drain(n);
+  EXPECT_EQ(n.role(), Role::Follower);
+  EXPECT_TRUE(out.leadership.empty());
+  EXPECT_EQ(sent<store::Watch>(out).size(), 1u);
+}
+
 TEST(LeaseRules, HolderRenewsAtOneThirdTtl) {
   auto n = make_leader();
   while (n.now_ticks() < 100) {
@@ -288,19 +301,26 @@ TEST(LeaseRules, WatchEventOfAnotherEntryIgnored) {
 
 TEST(LeaseRules, LostWatchRecoveredByReRead) {
   auto n = make_follower(2, Entry{1, 5, 7, 7});
-  const std::uint64_t from = n.now_ticks();
-  Output out;
-  std::optional<store::Get> get;
-  for (int t = 0; t < 300 && !get; ++t) {
-    n.tick();
-    out = drain(n);
-    if (!sent<store::Get>(out).empty()) get = sent<store::Get>(out)[0];
+  // Re-reads every [100, 200] ticks for as long as it follows: the first shows the holder still
+  // there, the second that it vanished unheard.
+  for (const Entry& seen : {Entry{1, 5, 7, 7}, Entry{}}) {
+    const std::uint64_t from = n.now_ticks();
+    Output out;
+    std::optional<store::Get> get;
+    for (int t = 0; t < 300 && !get; ++t) {
+      n.tick();
+      out = drain(n);
+      if (!sent<store::Get>(out).empty()) get = sent<store::Get>(out)[0];
+      for (const auto& k : sent<store::LeaseKeepAlive>(out)) {
+        answer(n, store::LeaseKeepAliveResult{k.request, k.lease, 300});
+      }
+    }
+    ASSERT_TRUE(get.has_value());
+    EXPECT_GE(n.now_ticks() - from, 100u);
+    EXPECT_LE(n.now_ticks() - from, 200u);
+    EXPECT_EQ(sent<store::Watch>(out).size(), 1u) << "the watch is re-armed with the read";
+    answer(n, store::GetResult{get->request, 1, seen, 9});
   }
-  ASSERT_TRUE(get.has_value());
-  EXPECT_GE(n.now_ticks() - from, 100u);
-  EXPECT_LE(n.now_ticks() - from, 200u);
-  EXPECT_EQ(sent<store::Watch>(out).size(), 1u) << "the watch is re-armed with the read";
-  answer(n, store::GetResult{get->request, 1, Entry{}, 9});  // the holder vanished unheard
   EXPECT_TRUE(tick_until<store::Put>(n, 11).has_value());
 }
 
@@ -316,13 +336,18 @@ TEST(LeaseRules, ResignReleasesAtOnceAndHoldsOff) {
   EXPECT_FALSE(out.leadership[0].gained);
   const std::uint64_t at = n.now_ticks();
   // The key is free, but for the hold it only re-reads: no session, no Put.
+  std::size_t reads = 0;
   for (int t = 0; t < 599; ++t) {
     n.tick();
     out = drain(n);
     ASSERT_TRUE(sent<store::Put>(out).empty());
     ASSERT_TRUE(sent<store::LeaseGrant>(out).empty());
-    for (const auto& g : sent<store::Get>(out)) answer(n, store::GetResult{g.request, 1, {}, 9});
+    for (const auto& g : sent<store::Get>(out)) {
+      answer(n, store::GetResult{g.request, 1, {}, 9});
+      ++reads;
+    }
   }
+  EXPECT_GE(reads, 2u) << "it keeps learning who leads";
   const auto g = tick_until<store::LeaseGrant>(n, 2);
   ASSERT_TRUE(g.has_value());
   EXPECT_EQ(n.now_ticks(), at + 600);
@@ -390,6 +415,15 @@ TEST(LeaseRules, AnswersToOldRequestsIgnored) {
   EXPECT_EQ(n.role(), Role::Candidate) << "the old answer changed nothing";
   answer(n, store::PutResult{retry->request, 1, false, Entry{1, 5, 4, 4}, 4});
   EXPECT_EQ(n.role(), Role::Leader) << "the retry shows the first Put landed";
+
+  // Only the newest Get counts: an older one may show an older state of the key.
+  auto f = make_follower(2, Entry{1, 5, 7, 7});
+  const auto first = tick_until<store::Get>(f, 300);
+  const auto second = tick_until<store::Get>(f, 300);
+  ASSERT_TRUE(first.has_value() && second.has_value());
+  answer(f, store::GetResult{first->request, 1, Entry{}, 9});
+  EXPECT_EQ(f.role(), Role::Follower) << "the old answer changed nothing";
+  EXPECT_EQ(f.status().leader, 1u);
 }
 
 TEST(LeaseRules, PutRefusedOnFreeKeyBacksOff) {
@@ -405,9 +439,10 @@ TEST(LeaseRules, IgnoresMessagesNotFromTheStoreOrNotItsOwn) {
   n.step(Envelope{3, 2, store::WatchEvent{0, 1, 7, 8}});
   n.step(Envelope{kStore, 2, store::CreateResult{}});
   n.step(Envelope{kStore, 2, raft::Heartbeat{}});
+  n.step(Envelope{kStore, 2, store::WatchEvent{0, 2, 7, 8}});  // a watch of another key
   const Output out = drain(n);
   EXPECT_EQ(n.role(), Role::Follower);
-  ASSERT_EQ(out.events.size(), 3u);
+  ASSERT_EQ(out.events.size(), 4u);
   for (const auto& e : out.events) EXPECT_EQ(e.kind, CoreEventKind::MessageIgnored);
 }
 

@@ -438,6 +438,22 @@ TEST(PaxosRules, FailedBallotLeavesOwnAcceptorUntouched) {
   EXPECT_EQ(node.status().leader, 2u);
 }
 
+// A ballot that fails in phase 2 took its own accept, but no lease rests on that self-ack: the
+// proposer's acceptor grants other nodes' ballots at once instead of holding a lease window.
+TEST(PaxosRules, FailedPhase2LeavesNoLeaseWindow) {
+  auto node = make_node(1, 3);
+  tick_until_proposal(node);
+  const Ballot b = node.own_ballot();
+  node.step(envelope(2, 1, Promise{b, true, b, {}, kNoNode}));
+  drain(node);
+  ASSERT_EQ(node.acceptor().accepted(), b);
+  for (int t = 0; t < 10 && node.role() != Role::Follower; ++t) node.tick();  // phase 2 times out
+  ASSERT_EQ(node.role(), Role::Follower);
+  drain(node);
+  node.step(envelope(3, 1, Prepare{Ballot{b.round + 1, 3}}));
+  EXPECT_TRUE(only<Promise>(drain(node)).granted);
+}
+
 // While preparing, a node refuses lower ballots on behalf of its own (not yet written) promise, and
 // the refusal carries its ballot so the lower proposer learns the round.
 TEST(PaxosRules, ProposerRefusesLowerBallotsWhilePreparing) {
@@ -515,6 +531,9 @@ TEST(PaxosRules, ResignStepsDownAndHoldsProposals) {
   EXPECT_TRUE(has_event(out, CoreEventKind::Resigned));
   ASSERT_EQ(out.leadership.size(), 1u);
   EXPECT_FALSE(out.leadership[0].gained);
+  // Another node's leadership that goes silent during the hold does not make it stand either.
+  leader.step(envelope(2, 1, Accept{Ballot{leader.max_round_seen() + 1, 2}, 2}));
+  ASSERT_EQ(leader.status().leader, 2u);
   for (std::uint32_t t = 1; t < leader.config().resign_hold_ticks; ++t) {
     leader.tick();
     out = drain(leader);
@@ -533,8 +552,8 @@ TEST(PaxosRules, TransferIsNotSupported) {
   EXPECT_EQ(leader.role(), Role::Leader);
 }
 
-// Other algorithms' messages, messages from non-members, and ballots a sender cannot own are
-// dropped with a MessageIgnored event and change nothing.
+// Other algorithms' messages, messages from non-members or from the node itself, and ballots a
+// sender cannot own are dropped with a MessageIgnored event and change nothing.
 TEST(PaxosRules, ForeignAndMalformedMessagesAreIgnored) {
   auto node = make_node(2, 3, quiet);
   const Message foreign[] = {raft::VoteRequest{}, bully::Alive{}, zab::Ping{}};
@@ -548,12 +567,16 @@ TEST(PaxosRules, ForeignAndMalformedMessagesAreIgnored) {
   node.step(envelope(9, 2, Prepare{Ballot{1, 9}}));
   node.step(envelope(1, 2, Prepare{Ballot{1, 3}}));
   node.step(envelope(1, 2, Accept{Ballot{1, 1}, 3}));
+  node.step(envelope(1, 2, LeaseRenew{Ballot{1, 3}, 1}));
+  node.step(envelope(2, 2, Prepare{Ballot{1, 2}}));
   const Output out = drain(node);
   EXPECT_TRUE(out.messages.empty());
   EXPECT_FALSE(out.hard_state.has_value());
 }
 
-// Replies for ballots a node is not running are ignored (a late Promise cannot restart phase 2).
+// Replies for ballots a node is not running are ignored: a late Promise cannot restart phase 2,
+// replies to an earlier ballot count for nothing in the current one, and a refused LeaseAck for
+// another ballot does not make a leader re-ballot.
 TEST(PaxosRules, RepliesForOtherBallotsAreIgnored) {
   auto node = make_node(1, 3);
   node.step(envelope(2, 1, Promise{Ballot{1, 1}, true, Ballot{1, 1}, {}, kNoNode}));
@@ -562,6 +585,25 @@ TEST(PaxosRules, RepliesForOtherBallotsAreIgnored) {
   EXPECT_EQ(node.role(), Role::Follower);
   EXPECT_TRUE(out.messages.empty());
   EXPECT_TRUE(has_event(out, CoreEventKind::MessageIgnored));
+
+  auto proposer = make_node(1, 3);
+  tick_until_proposal(proposer);
+  const Ballot first = proposer.own_ballot();
+  for (int t = 0; t < 10 && proposer.role() != Role::Follower; ++t) proposer.tick();
+  tick_until_proposal(proposer);  // its second ballot, after phase 1 of the first timed out
+  const Ballot second = proposer.own_ballot();
+  ASSERT_TRUE(first < second);
+  drain(proposer);
+  proposer.step(envelope(2, 1, Promise{first, true, first, {}, kNoNode}));
+  EXPECT_TRUE(sent_of<Accept>(drain(proposer)).empty());
+  proposer.step(envelope(2, 1, Promise{second, true, second, {}, kNoNode}));
+  ASSERT_EQ(sent_of<Accept>(drain(proposer)).size(), 2u);
+  proposer.step(envelope(3, 1, Accepted{first, true, first}));
+  EXPECT_EQ(proposer.role(), Role::Candidate);
+
+  auto leader = make_leader(1, 3);
+  leader.step(envelope(2, 1, LeaseAck{Ballot{9, 1}, 1, false}));
+  EXPECT_EQ(leader.role(), Role::Leader);
 }
 
 // A group of one elects itself without messages.

@@ -106,6 +106,17 @@ TEST(RingRules, ForwardsHigherBestUnchanged) {
   EXPECT_EQ(node.role(), Role::Candidate);
 }
 
+// A forwarded Election carries the highest epoch seen along the way, so the winner's epoch exceeds
+// every epoch any node on the ring has seen.
+TEST(RingRules, ForwardedElectionCarriesTheHighestEpochSeen) {
+  auto node = make_ring_node(3, 5, {}, HardState{5, kNoNode, 0});
+  node.step(from(2, 3, Election{1, 4, 2, 9}));
+  const auto fwd = sent_of<Election>(take(node));
+  ASSERT_EQ(fwd.size(), 1u);
+  EXPECT_EQ(fwd[0].message.best, 4u);
+  EXPECT_EQ(fwd[0].message.epoch, 5u);
+}
+
 TEST(RingRules, ReplacesLowerBestWhenNotParticipant) {
   auto node = make_ring_node(3, 5);
   node.step(from(2, 3, Election{1, 2, 0, 9}));
@@ -182,6 +193,15 @@ TEST(RingRules, ElectedReturningToItsLeaderEndsTheRound) {
   EXPECT_TRUE(sent_of<Elected>(out).empty());
   EXPECT_EQ(sent_of<Ack>(out).size(), 1u);
   EXPECT_EQ(node.role(), Role::Leader);
+
+  // Also when it resigned meanwhile: it neither follows itself nor sends the round on again.
+  auto resigned = leader(3, 5);
+  ASSERT_EQ(resigned.resign(), RequestResult::Ok);
+  take(resigned);
+  resigned.step(from(2, 3, Elected{3, resigned.leader_epoch(), 8}));
+  out = take(resigned);
+  EXPECT_TRUE(sent_of<Elected>(out).empty());
+  EXPECT_EQ(resigned.status().leader, kNoNode);
 }
 
 TEST(RingRules, LeaderStepsDownOnElectedOfAnotherWithEpochAtLeastItsOwn) {
@@ -409,6 +429,23 @@ TEST(RingRules, OtherAlgorithmsMessagesAreIgnored) {
   Output out = take(node);
   EXPECT_TRUE(out.messages.empty());
   EXPECT_TRUE(has_ring_event(out, CoreEventKind::MessageIgnored));
+}
+
+// Messages no correct member sends are dropped: from a non-member, from the node itself, and an
+// Alive on behalf of another node (only a leader announces itself).
+TEST(RingRules, MisroutedMessagesAreIgnored) {
+  auto node = make_ring_node(2, 5);
+  node.step(from(1, 2, Elected{5, 1, 1}));
+  take(node);
+  node.step(from(9, 2, Alive{9, 5}));
+  node.step(from(2, 2, Alive{2, 5}));
+  node.step(from(3, 2, Alive{4, 5}));
+  const Output out = take(node);
+  ASSERT_EQ(out.events.size(), 3u);
+  for (const auto& e : out.events) EXPECT_EQ(e.kind, CoreEventKind::MessageIgnored);
+  EXPECT_TRUE(out.messages.empty());
+  EXPECT_EQ(node.status().leader, 5u);
+  EXPECT_EQ(node.leader_epoch(), 1u);
 }
 
 }  // namespace

@@ -248,6 +248,42 @@ TEST(SequentialRules, LowestEntryLeads) {
   EXPECT_EQ(out.hard_state->term, 5u);
 }
 
+// The lowest entry leads only while its session is surely valid: an answer that comes after the
+// local validity ended (here the grant's own answer came late) makes it start over instead.
+TEST(SequentialRules, LowestEntryLeadsOnlyWithASurelyValidSession) {
+  auto node = make_node(1, [](sequential::Config& c) { c.request_timeout_ticks = 100; });
+  node.tick();
+  const auto grants = sent_of<store::LeaseGrant>(drain(node));
+  ASSERT_EQ(grants.size(), 1u);
+  while (node.now_ticks() < 70) node.tick();
+  drain(node);
+  from_store(node, store::LeaseGrantResult{grants[0].request, kLease, 60});  // valid until 58
+  const auto creates = sent_of<store::Create>(drain(node));
+  ASSERT_EQ(creates.size(), 1u);
+  const Entry own = entry(1, kLease, 5);
+  from_store(node, store::CreateResult{creates[0].request, creates[0].prefix, own, {}, own, 5});
+  const Output out = drain(node);
+  EXPECT_NE(node.role(), Role::Leader);
+  EXPECT_TRUE(out.leadership.empty());
+  EXPECT_EQ(sent_of<store::LeaseRevoke>(out).size(), 1u);
+  EXPECT_EQ(sent_of<store::LeaseGrant>(out).size(), 1u);
+}
+
+// A Create answer without an entry bound to our lease (the lease ended between grant and Create)
+// places nothing: the node starts over with a new session.
+TEST(SequentialRules, CreateAnswerWithoutOurEntryStartsOver) {
+  for (const Entry& created : {Entry{}, entry(1, kLease + 1, 5)}) {
+    auto node = make_node(1);
+    const store::Create c = grant(node);
+    from_store(node, store::CreateResult{c.request, c.prefix, created, {}, created, 5});
+    const Output out = drain(node);
+    EXPECT_EQ(node.role(), Role::Candidate);
+    EXPECT_TRUE(out.leadership.empty());
+    EXPECT_EQ(node.own_entry().create_revision, 0u);
+    EXPECT_EQ(sent_of<store::LeaseGrant>(out).size(), 1u);
+  }
+}
+
 // A waiter watches its predecessor and nothing else: one Watch, for the predecessor's
 // create_revision; it knows the lowest entry's owner as the leader (best effort).
 TEST(SequentialRules, WaiterWatchesOnlyItsPredecessor) {

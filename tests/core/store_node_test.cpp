@@ -217,7 +217,10 @@ TEST(StoreNode, CreateIsIdempotentPerPrefixAndLease) {
   EXPECT_EQ(again.entry, first.entry);
   EXPECT_EQ(again.revision, first.revision) << "a retry writes nothing";
   EXPECT_EQ(s.entry_count(), 1u);
-  EXPECT_NE(create(s, 1, 3, a).entry.create_revision, 0u) << "another prefix: a new entry";
+  const CreateResult other = create(s, 1, 3, a);
+  EXPECT_NE(other.entry.create_revision, 0u) << "another prefix: a new entry";
+  EXPECT_NE(other.entry, first.entry);
+  EXPECT_EQ(s.entry_count(), 2u);
 }
 
 TEST(StoreNode, CreateSequencesEntriesWithPredecessorAndLowest) {

@@ -276,7 +276,8 @@ TEST(ZabRules, RestartKeepsEpochs) {
 }
 
 // resign(): the leader steps down to LOOKING and, for resign_hold_ticks, votes for nobody rather
-// than itself, adopting the best other vote it hears and never a vote for itself.
+// than itself, adopting the best other vote it hears and never a vote for itself; after the hold
+// it may stand again.
 TEST(ZabRules, ResignStepsDownAndDoesNotVoteForItself) {
   auto node = leader3();
   EXPECT_EQ(node.resign(), RequestResult::Ok);
@@ -297,6 +298,22 @@ TEST(ZabRules, ResignStepsDownAndDoesNotVoteForItself) {
   EXPECT_EQ(node.resign(), RequestResult::NotLeader);
   auto f = follower(1, 3, 1);
   EXPECT_EQ(f.resign(), RequestResult::NotLeader);
+
+  // Once the hold has passed, a resigned node that heard no other vote stands for itself again.
+  auto lonely = leader3();
+  ASSERT_EQ(lonely.resign(), RequestResult::Ok);
+  drain(lonely);
+  std::uint32_t waited = 0;
+  Output last;
+  while (lonely.current_vote().leader == kNoNode && waited < 1000) {
+    lonely.tick();
+    last = drain(lonely);
+    ++waited;
+  }
+  EXPECT_GE(waited, lonely.config().resign_hold_ticks);
+  EXPECT_EQ(lonely.current_vote(), vote_for(3, 1));
+  EXPECT_EQ(sorted(receivers_of<Notification>(last)), (Ids{1, 2}));
+  for (const auto& [to, m] : sent_of<Notification>(last)) EXPECT_EQ(m.vote, vote_for(3, 1));
 }
 
 // FLE picks the leader by vote order; there is nothing to transfer.
