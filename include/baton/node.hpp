@@ -62,6 +62,7 @@ enum class LeadershipEventKind : std::uint8_t {
   FellBehind,     ///< the subscriber was too slow; events were lost; a Snapshot follows
 };
 
+/// snake_case names; also the words of the HTTP API and its event stream (docs/http-api.md).
 const char* to_string(LeadershipEventKind kind);
 
 /// One entry of the leadership event stream.

@@ -68,7 +68,7 @@ class Elector {
   }
   /// The driver saw the connection from `peer` reset (a crashed process closes its sockets at
   /// once). If `peer` is this node's leader, the core may start an election now instead of waiting
-  /// out its timer. NotSupported where that would be unsafe or is not implemented.
+  /// out its timer. NotSupported where that would be unsafe or the algorithm has no such hook.
   virtual RequestResult leader_connection_lost(NodeId peer) {
     (void)peer;
     return RequestResult::NotSupported;

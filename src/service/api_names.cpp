@@ -2,42 +2,13 @@
 
 namespace baton::service {
 
+// The public API's names (include/baton/node.hpp) are the wire words; one spelling for both.
 const char* event_kind_name(LeadershipEventKind kind) {
-  switch (kind) {
-    case LeadershipEventKind::Snapshot:
-      return "snapshot";
-    case LeadershipEventKind::Elected:
-      return "elected";
-    case LeadershipEventKind::Demoted:
-      return "demoted";
-    case LeadershipEventKind::LeaderChanged:
-      return "leader_changed";
-    case LeadershipEventKind::NoLeader:
-      return "no_leader";
-    case LeadershipEventKind::FellBehind:
-      return "fell_behind";
-  }
-  return "unknown";
+  return to_string(kind);
 }
 
 const char* outcome_name(RequestOutcome outcome) {
-  switch (outcome) {
-    case RequestOutcome::Ok:
-      return "ok";
-    case RequestOutcome::NotLeader:
-      return "not_leader";
-    case RequestOutcome::UnknownPeer:
-      return "unknown_peer";
-    case RequestOutcome::NotEligible:
-      return "not_eligible";
-    case RequestOutcome::AlreadyLeader:
-      return "already_leader";
-    case RequestOutcome::NotSupported:
-      return "not_supported";
-    case RequestOutcome::NotRunning:
-      return "not_running";
-  }
-  return "unknown";
+  return to_string(outcome);
 }
 
 int outcome_http_status(RequestOutcome outcome) {

@@ -1,7 +1,6 @@
 // The words the HTTP API puts on the wire for leadership event kinds and request outcomes, and the
-// status code each outcome maps to. They are part of the API's contract (docs/http-api.md), so
-// they are spelled here instead of borrowing baton::to_string, whose text belongs to the runtime
-// and its logs and may change with them.
+// status code each outcome maps to. They are part of the API's contract (docs/http-api.md) and are
+// the public API's own names (baton::to_string in include/baton/node.hpp), so both stay one.
 #pragma once
 
 #include "baton/node.hpp"
