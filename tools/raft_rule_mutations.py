@@ -58,6 +58,15 @@ M += [
  ("ConnLostTurns", R+'raft_elector.cpp', 'timer_.fire_in(1 + rank * step);', 'timer_.fire_in(1);', 'RaftRules.LeaderConnectionLostTakesTurnsByIdSoTheVoteDoesNotSplit'),
  ("L-Sticky", R+'raft_elector_votes.cpp', 'in_leader_contact() && !m.leadership_transfer', 'false && !m.leadership_transfer', 'RaftCluster.LeaseSafeUnderPartitions'),
 ]
+# ticks_until_due(): each branch of the leader's and the follower's next-due tick, once too late.
+DUE='RaftTicksUntilDue.*'
+M += [
+ ("DueFollower", R+'raft_elector.cpp', 'return timeout > elapsed ? timeout - elapsed : 1;', 'return timeout > elapsed ? timeout - elapsed + 1 : 1;', DUE),
+ ("DueHeartbeat", R+'raft_elector_leader.cpp', '(interval > elapsed ? interval - elapsed : 1);', '(interval > elapsed ? interval - elapsed + 1 : 1);', DUE),
+ ("DueCheckQuorumStale", R+'raft_elector_leader.cpp', 'const std::uint64_t stale_at = leader.last_heard_ticks[i] + min_ticks + 1;', 'const std::uint64_t stale_at = leader.last_heard_ticks[i] + min_ticks + 2;', DUE),
+ ("DueTransfer", R+'raft_elector_leader.cpp', 'due = std::min(due, at_least_next(leader.transfer_started_tick + transfer_timeout_ticks()));', '', DUE),
+ ("DuePreferredRun", R+'raft_elector_leader.cpp', 'due = std::min(due, at_least_next(leader.preferred_healthy_since_tick + min_ticks));', '', DUE),
+]
 only = sys.argv[1:]
 survivors = []
 for name, f, old, new, filt in M:

@@ -13,6 +13,7 @@
 #include <mutex>
 #include <nlohmann/json.hpp>
 
+#include "cli/bench_idle_command.hpp"
 #include "cli/cluster_command.hpp"
 #include "service/cluster_client.hpp"
 #include "service/local_cluster.hpp"
@@ -260,6 +261,7 @@ void add_bench_command(CLI::App& app, int& exit_code) {
   failover->add_flag("--json", flags->json, "print the result as JSON");
   failover->add_option("--dir", flags->dir, "keep data dirs and logs here");
   failover->callback([flags, &exit_code] { exit_code = run_bench(*flags); });
+  add_bench_idle_command(*bench, exit_code);
 }
 
 }  // namespace baton::cli

@@ -26,6 +26,8 @@ struct NodeFlags {
   std::vector<std::string> command;
   std::optional<std::string> health_url;
   std::optional<std::string> health_cmd;
+  std::optional<unsigned> health_interval_ms, health_timeout_ms, health_failures,
+      health_healthy_for_ms;
 };
 
 std::function<void(const char*, const std::string&)> make_logger(const std::string& format,
@@ -70,6 +72,14 @@ service::DaemonConfig config_of(const NodeFlags& flags) {
   }
   if (flags.health_url) config.health.url = *flags.health_url;
   if (flags.health_cmd) config.health.command = {"sh", "-c", *flags.health_cmd};
+  if (flags.health_interval_ms)
+    config.health.interval = std::chrono::milliseconds(*flags.health_interval_ms);
+  if (flags.health_timeout_ms)
+    config.health.timeout = std::chrono::milliseconds(*flags.health_timeout_ms);
+  if (flags.health_failures) config.health.failures = *flags.health_failures;
+  if (flags.health_healthy_for_ms) {
+    config.health.healthy_for = std::chrono::milliseconds(*flags.health_healthy_for_ms);
+  }
   service::validate(config);
   return config;
 }
@@ -123,6 +133,7 @@ int run_node(const NodeFlags& flags) {
     if (!config.health.command.empty() || !config.health.url.empty()) {
       service::HealthOptions options;
       options.command = config.health.command;
+      options.command_env = {{"BATON_NODE_ID", std::to_string(config.node.id)}};
       options.url = config.health.url;
       options.interval = config.health.interval;
       options.timeout = config.health.timeout;
@@ -180,7 +191,18 @@ void add_node_command(CLI::App& app, int& exit_code) {
   cmd->add_flag("--exec", flags->exec, "run the command after -- only while this node leads");
   cmd->add_option("command", flags->command, "the command for --exec (after --)");
   cmd->add_option("--health-url", flags->health_url, "abdicate when this URL fails");
-  cmd->add_option("--health-cmd", flags->health_cmd, "abdicate when this shell command fails");
+  cmd->add_option("--health-cmd", flags->health_cmd,
+                  "abdicate when this shell command fails (it gets BATON_NODE_ID)");
+  cmd->add_option("--health-interval-ms", flags->health_interval_ms, "time between checks")
+      ->check(CLI::Range(1u, 3'600'000u));
+  cmd->add_option("--health-timeout-ms", flags->health_timeout_ms, "a slower check fails")
+      ->check(CLI::Range(1u, 3'600'000u));
+  cmd->add_option("--health-failures", flags->health_failures,
+                  "failed checks in a row before abdicating")
+      ->check(CLI::Range(1u, 1000u));
+  cmd->add_option("--health-healthy-for-ms", flags->health_healthy_for_ms,
+                  "healthy this long before standing again (hysteresis)")
+      ->check(CLI::Range(0u, 86'400'000u));
   cmd->callback([flags, &exit_code] { exit_code = run_node(*flags); });
 }
 

@@ -74,6 +74,14 @@ class Elector {
     return RequestResult::NotSupported;
   }
 
+  /// How many more tick() calls until the first one that may do anything (>= 1). The ticks before
+  /// it only advance the core's clock: no output and no change of role, term, leader or vote. A
+  /// driver may sleep until that tick and run the skipped ticks when it wakes, but it must run
+  /// every tick that is due before it hands the core a message or a request, because the core
+  /// stamps those with its tick count (a follower's stickiness window starts there). The default,
+  /// 1, means "tick me every tick".
+  virtual std::uint64_t ticks_until_due() const { return 1; }
+
   virtual std::unique_ptr<Elector> clone() const = 0;
   virtual std::string_view algorithm() const = 0;
 };

@@ -1,5 +1,6 @@
 #include "runtime/node_impl.hpp"
 
+#include <algorithm>
 #include <iostream>
 #include <random>
 
@@ -11,6 +12,10 @@ namespace baton {
 namespace {
 
 using Clock = std::chrono::steady_clock;
+
+/// The longest the loop sleeps without a due tick: it refreshes the published view (peer
+/// connectivity) on waking, so this bounds how stale that view can get on a quiet node.
+constexpr std::chrono::milliseconds kMaxSleep{50};
 
 std::int64_t unix_ms_now() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -46,6 +51,7 @@ Node::Impl::Impl(Node& owner, NodeOptions options)
           std::chrono::duration<double, std::milli>(settings_.tick_ms))),
       tick_timer_(io_) {
   if (options_.data_dir.empty()) throw NodeError("data dir is not set");
+  max_sleep_ticks_ = std::max<std::uint64_t>(1, static_cast<std::uint64_t>(kMaxSleep / tick_));
   LeadershipEvent initial;
   initial.node = options_.id;
   initial.at = Clock::now();
@@ -115,7 +121,7 @@ void Node::Impl::start() {
   start_time_ = Clock::now();
   publish();
   work_.emplace(io_.get_executor());
-  schedule_tick();
+  arm_tick_timer();
   thread_ = std::thread([this] { io_.run(); });
 }
 
@@ -142,24 +148,40 @@ void Node::Impl::fail(const std::string& what) {
   hub_.close_all();
 }
 
-void Node::Impl::schedule_tick() {
-  tick_timer_.expires_at(start_time_ + tick_ * static_cast<Clock::rep>(ticks_done_ + 1));
+void Node::Impl::arm_tick_timer() {
+  // Sleep until the core's next due tick (an idle follower wakes for its election timer, not 1000
+  // times a second), but never longer than kMaxSleep so the published view stays fresh. A timer
+  // already armed for an earlier tick is kept: waking early only runs ticks that do nothing.
+  const std::uint64_t sleep =
+      std::clamp<std::uint64_t>(core_->ticks_until_due(), 1, max_sleep_ticks_);
+  const std::uint64_t want = ticks_done_ + sleep;
+  if (armed_tick_ != 0 && armed_tick_ <= want) return;
+  armed_tick_ = want;
+  tick_timer_.expires_at(start_time_ + tick_ * static_cast<Clock::rep>(want));
   tick_timer_.async_wait([this](const asio::error_code& error) {
-    if (!error && !stopping_) on_tick();
+    if (error || stopping_) return;  // re-armed (or stopping): the new wait is in charge
+    armed_tick_ = 0;
+    on_tick();
   });
 }
 
-void Node::Impl::on_tick() {
-  // Catch up on every tick the monotonic clock says has passed (a paused process wakes up many
-  // ticks late): a leader's lease is counted in ticks, so skipping them would stretch it.
+void Node::Impl::catch_up() {
+  // Run every tick the monotonic clock says has passed: the timer may have slept through ticks
+  // the core said would do nothing, and a paused process wakes many ticks late. A leader's lease
+  // is counted in ticks, so skipping them would stretch it; and a message must be stamped with
+  // the current tick, or a follower's stickiness window would start (and end) too early.
   const auto due = static_cast<std::uint64_t>((Clock::now() - start_time_) / tick_);
   while (ticks_done_ < due) {
     core_->tick();
     ++ticks_done_;
-    drive();
+    if (core_->has_output()) drive();
   }
+}
+
+void Node::Impl::on_tick() {
+  catch_up();
   publish();
-  schedule_tick();
+  arm_tick_timer();
 }
 
 void Node::Impl::on_frame(NodeId from, std::string_view payload) {
@@ -191,17 +213,21 @@ void Node::Impl::on_frame(NodeId from, std::string_view payload) {
       }
     }
   }
+  catch_up();
   core_->step(envelope);
   drive();
   publish();
+  arm_tick_timer();
 }
 
 void Node::Impl::on_incoming_lost(NodeId from) {
   if (!options_.campaign_on_leader_reset) return;
+  catch_up();
   if (core_->leader_connection_lost(from) == RequestResult::Ok) {
     log("info", "connection from leader " + std::to_string(from) + " reset; campaigning now");
     drive();
     publish();
+    arm_tick_timer();
   }
 }
 
@@ -375,9 +401,11 @@ RequestOutcome Node::Impl::run_on_loop(std::function<RequestOutcome()> fn) {
       promise->set_value(RequestOutcome::NotRunning);
       return;
     }
+    catch_up();
     const RequestOutcome outcome = fn();
     drive();
     publish();
+    arm_tick_timer();
     promise->set_value(outcome);
   });
   if (future.wait_for(std::chrono::seconds(5)) != std::future_status::ready) {

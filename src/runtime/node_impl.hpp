@@ -52,7 +52,10 @@ class Node::Impl {
   using Clock = std::chrono::steady_clock;
 
   // Loop-thread only.
-  void schedule_tick();
+  /// Arms the tick timer for the core's next due tick, unless it is armed for an earlier one.
+  void arm_tick_timer();
+  /// Runs every tick that is due by the monotonic clock; before any message or request.
+  void catch_up();
   void on_tick();
   void on_frame(NodeId from, std::string_view payload);
   void on_incoming_lost(NodeId from);
@@ -83,6 +86,8 @@ class Node::Impl {
   std::vector<Envelope> to_self_;
   Clock::time_point start_time_{};
   std::uint64_t ticks_done_ = 0;
+  std::uint64_t armed_tick_ = 0;  ///< the tick the timer waits for; 0 = not armed
+  std::uint64_t max_sleep_ticks_ = 1;
   runtime::RttTracker rtt_;
   std::map<NodeId, Clock::time_point> last_malformed_log_;
   std::atomic<bool> running_{false};

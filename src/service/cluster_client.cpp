@@ -43,6 +43,7 @@ RemoteStatus fetch_status(const std::string& url, std::chrono::milliseconds time
     status.leader = json.at("leader").is_null() ? 0 : json.at("leader").get<NodeId>();
     status.fence_token = json.value("fence_token", FenceToken{0});
     status.lease_valid = json.value("lease_valid", false);
+    status.standing = json.value("standing", true);
     status.json = response->body;
     status.reachable = true;
   } catch (const nlohmann::json::exception& error) {

@@ -25,6 +25,7 @@ struct RemoteStatus {
   NodeId leader = 0;
   FenceToken fence_token = 0;
   bool lease_valid = false;
+  bool standing = true;  ///< false while health abdication keeps the node out of elections
   std::string json;
 };
 

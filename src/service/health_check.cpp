@@ -16,8 +16,9 @@ constexpr std::chrono::milliseconds kCheckPollInterval{5};
 }  // namespace
 
 CheckResult run_command_check(const std::vector<std::string>& argv,
-                              std::chrono::milliseconds timeout, std::stop_token stop) {
-  auto spawned = ChildProcess::spawn(argv);
+                              std::chrono::milliseconds timeout, std::stop_token stop,
+                              const std::vector<std::pair<std::string, std::string>>& env) {
+  auto spawned = ChildProcess::spawn(argv, env);
   if (!spawned.child) return {false, "could not start: " + spawned.error};
   ChildProcess& child = *spawned.child;
   const auto deadline = std::chrono::steady_clock::now() + timeout;

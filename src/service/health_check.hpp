@@ -6,6 +6,7 @@
 #include <optional>
 #include <stop_token>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace baton::service {
@@ -20,8 +21,10 @@ struct CheckResult {
 /// command still running then is SIGKILLed with its group and reaped, and counts as a failure: a
 /// check that hangs says as much about the service as one that fails. `stop` ends the wait early
 /// (the child is killed too) so shutting the monitor down is not held up by a slow check.
+/// `env` is added to the inherited environment (the node passes BATON_NODE_ID).
 CheckResult run_command_check(const std::vector<std::string>& argv,
-                              std::chrono::milliseconds timeout, std::stop_token stop = {});
+                              std::chrono::milliseconds timeout, std::stop_token stop = {},
+                              const std::vector<std::pair<std::string, std::string>>& env = {});
 
 /// A URL split for httplib::Client: "http://host:port" and the path with its query ("/" if none).
 struct SplitUrl {

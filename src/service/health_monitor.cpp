@@ -76,9 +76,10 @@ class HealthMonitor::Impl {
   void run(std::stop_token stop) {
     auto next_check = Clock::now();
     while (!stop.stop_requested()) {
-      const CheckResult result = options_.url.empty()
-                                     ? run_command_check(options_.command, options_.timeout, stop)
-                                     : run_url_check(options_.url, options_.timeout);
+      const CheckResult result =
+          options_.url.empty()
+              ? run_command_check(options_.command, options_.timeout, stop, options_.command_env)
+              : run_url_check(options_.url, options_.timeout);
       if (stop.stop_requested()) break;
       const auto now = Clock::now();
       act(policy_.observe(now, result.passed), result);

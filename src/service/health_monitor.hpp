@@ -16,6 +16,8 @@ namespace baton::service {
 struct HealthOptions {
   /// Healthy = the command exits 0 within `timeout`.
   std::vector<std::string> command;
+  /// Added to the command's environment (the daemon sets BATON_NODE_ID).
+  std::vector<std::pair<std::string, std::string>> command_env;
   /// Healthy = GET url answers 2xx within `timeout` (http:// or https://).
   std::string url;
   /// From the start of one check to the start of the next.

@@ -1,6 +1,7 @@
 // Real `baton node` processes on 127.0.0.1: election at start, failover after SIGKILL, a paused
-// leader that wakes up, restarts of every node in turn, planned hand-over, run-while-leader, and
-// malformed frames thrown at a node. Every process is started by the test and stopped by PID.
+// leader that wakes up, restarts of every node in turn, planned hand-over, health abdication,
+// run-while-leader, and malformed frames thrown at a node. Every process is started by the test and
+// stopped by PID.
 #include <gtest/gtest.h>
 #include <signal.h>
 
@@ -154,6 +155,62 @@ TEST(ClusterProcess, SigtermOnTheLeaderHandsLeadershipOver) {
   std::ifstream in(cluster.member(first).log_file);
   const std::string log((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   EXPECT_NE(log.find("handed leadership over"), std::string::npos) << log;
+}
+
+// Health-driven abdication with real processes: a leader whose check fails hands leadership over,
+// never leads while sick, stays out for the hysteresis after it recovers, then may lead again.
+TEST(ClusterProcess, UnhealthyLeaderAbdicatesAndStandsAgainOnlyAfterHysteresis) {
+  auto options = fast_cluster("health", 3);
+  const auto sick_file = [&](NodeId id) { return options.dir + "/sick-" + std::to_string(id); };
+  options.extra_args = {"--health-cmd",
+                        "test ! -e " + options.dir + "/sick-$BATON_NODE_ID",
+                        "--health-interval-ms",
+                        "50",
+                        "--health-failures",
+                        "2",
+                        "--health-healthy-for-ms",
+                        "1500"};
+  LocalCluster cluster(options);
+  cluster.start();
+  const NodeId sick = wait_agreed_leader(cluster, 10s);
+  ASSERT_NE(sick, 0u);
+  std::this_thread::sleep_for(300ms);  // every peer has acked a heartbeat: a transfer target
+  std::ofstream(sick_file(sick)) << "down\n";
+  const NodeId successor = wait_agreed_leader(cluster, 10s, sick);
+  ASSERT_NE(successor, 0u) << "the unhealthy leader handed leadership over";
+  EXPECT_FALSE(fetch_status(cluster.member(sick).url(), 1s).standing);
+
+  // While sick it never leads, even when it is the lowest id left: the third node takes over.
+  cluster.signal(successor, SIGKILL);
+  const NodeId third = wait_agreed_leader(cluster, 10s, successor);
+  ASSERT_NE(third, 0u);
+  EXPECT_NE(third, sick) << "a node that is not standing was elected";
+
+  // Healthy again, but out of elections until it has stayed healthy for the hysteresis period.
+  const auto recovered_at = Clock::now();
+  fs::remove(sick_file(sick));
+  std::this_thread::sleep_for(400ms);
+  const auto early = fetch_status(cluster.member(sick).url(), 1s);
+  if (Clock::now() - recovered_at < 1500ms) {
+    EXPECT_FALSE(early.standing) << "hysteresis ignored";
+  }
+  bool standing = false;
+  for (int i = 0; i < 100 && !standing; ++i) {
+    std::this_thread::sleep_for(100ms);
+    standing = fetch_status(cluster.member(sick).url(), 1s).standing;
+  }
+  ASSERT_TRUE(standing) << "it stands again after the hysteresis";
+  EXPECT_GE(Clock::now() - recovered_at, 1500ms);
+  const auto [code, body] = post_transfer(cluster.member(third).url(), sick);
+  EXPECT_EQ(code, 200) << body;
+  EXPECT_EQ(wait_agreed_leader(cluster, 10s, third), sick) << "and can lead again";
+
+  std::ifstream in(cluster.member(sick).log_file);
+  const std::string log((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_NE(log.find("not standing for election"), std::string::npos) << log;
+  EXPECT_NE(log.find("standing for election again"), std::string::npos) << log;
+  cluster.stop_all();
+  fs::remove_all(options.dir);
 }
 
 /// Runs `baton ARGS`, returning (exit status, stdout).

@@ -200,6 +200,16 @@ void RaftElector::tick() {
   }
 }
 
+std::uint64_t RaftElector::ticks_until_due() const {
+  if (const auto* leader = std::get_if<Leader>(&role_)) {
+    return leader_due_tick(*leader) - now_ticks_;
+  }
+  // ElectionTimer::tick() fires when the incremented count reaches the timeout.
+  const std::uint32_t timeout = timer_.timeout_ticks();
+  const std::uint32_t elapsed = timer_.elapsed_ticks();
+  return timeout > elapsed ? timeout - elapsed : 1;
+}
+
 void RaftElector::tick_election() {
   if (!timer_.tick()) return;
   emit(CoreEventKind::ElectionTimeout, kNoNode,

@@ -51,6 +51,11 @@ class RaftElector final : public Elector {
   /// election_timeout_min after its last contact, and without pre-vote.
   RequestResult leader_connection_lost(NodeId peer) override;
 
+  /// The next tick that can fire a timer: the election timer off the leader; on the leader the
+  /// next heartbeat, the first tick check-quorum could step down, the transfer timeout and the
+  /// preferred-leader hand-over, whichever comes first.
+  std::uint64_t ticks_until_due() const override;
+
   std::unique_ptr<Elector> clone() const override { return std::make_unique<RaftElector>(*this); }
   std::string_view algorithm() const override { return "raft"; }
 
@@ -94,6 +99,8 @@ class RaftElector final : public Elector {
   // Ticks per role.
   void tick_election();
   void tick_leader(Leader& leader);
+  /// The absolute tick at which tick_leader() may next act (> now_ticks_).
+  std::uint64_t leader_due_tick(const Leader& leader) const;
   void broadcast_heartbeat(Leader& leader);
   void start_transfer(Leader& leader, NodeId to, std::size_t to_index);
   void maybe_transfer_to_preferred(Leader& leader);

@@ -1,0 +1,162 @@
+// ticks_until_due(): the runtime sleeps until the tick it names and runs the skipped ticks when it
+// wakes, so every tick before it must be a no-op (no output, no change of role, term, leader or
+// vote). A due tick that is too late would delay a heartbeat, a step-down or an election by the
+// whole sleep; these tests fail if any branch of tick_leader() or the election timer is missed.
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "core/rng.hpp"
+#include "support/raft_cluster.hpp"
+
+namespace baton::test {
+namespace {
+
+struct Observed {
+  Role role;
+  Term term;
+  NodeId leader;
+  NodeId voted_for;
+  FenceToken fence;
+  bool operator==(const Observed&) const = default;
+};
+
+Observed observe(const Elector& node) {
+  const Status s = node.status();
+  return {s.role, s.term, s.leader, s.voted_for, s.fence_token};
+}
+
+/// Ticks a copy of `node` through the ticks before its due one; returns what went wrong, or "".
+std::string quiet_until_due(const raft::RaftElector& node) {
+  raft::RaftElector copy = node;
+  Output sink;
+  copy.take_output(sink);
+  const std::uint64_t due = copy.ticks_until_due();
+  if (due == 0) return "ticks_until_due() returned 0";
+  const Observed before = observe(copy);
+  for (std::uint64_t k = 1; k < due; ++k) {
+    copy.tick();
+    if (copy.has_output() || !(observe(copy) == before)) {
+      return "node " + std::to_string(node.config().id) + " acted on tick " + std::to_string(k) +
+             " of " + std::to_string(due) + " (role " + std::string(to_string(node.status().role)) +
+             ")";
+    }
+  }
+  return "";
+}
+
+TEST(RaftTicksUntilDue, FollowerSleepsUntilItsElectionTimer) {
+  auto node = make_voter(1, 3);
+  node.step(envelope(2, 1, raft::Heartbeat{1, 1}));
+  drain(node);
+  const auto& timer = node.election_timer();
+  EXPECT_EQ(node.ticks_until_due(), timer.timeout_ticks() - timer.elapsed_ticks());
+  EXPECT_GT(node.ticks_until_due(), 5u) << "a follower that just heard its leader can sleep";
+  for (std::uint64_t k = node.ticks_until_due(); k > 1; --k) node.tick();
+  EXPECT_FALSE(node.has_output());
+  node.tick();
+  EXPECT_TRUE(has_event(drain(node), CoreEventKind::ElectionTimeout)) << "and wakes on time";
+}
+
+TEST(RaftTicksUntilDue, LeaderWakesForItsNextHeartbeat) {
+  RaftCluster cluster(3, 5);
+  const NodeId leader = cluster.run_until_leader();
+  ASSERT_NE(leader, kNoNode);
+  auto& node = cluster.node(leader);
+  const std::uint64_t due = node.ticks_until_due();
+  EXPECT_GE(due, 1u);
+  EXPECT_LE(due, node.config().heartbeat_interval_ticks);
+  for (std::uint64_t k = due; k > 1; --k) node.tick();
+  EXPECT_FALSE(node.has_output());
+  node.tick();
+  EXPECT_FALSE(messages_of<raft::Heartbeat>(drain(node)).empty());
+}
+
+TEST(RaftTicksUntilDue, CheckQuorumStepDownIsNotSleptThrough) {
+  // Heartbeats far apart, so only check-quorum's own deadline can wake the leader in time.
+  RaftCluster cluster(3, 9, [](raft::Config& c) { c.heartbeat_interval_ticks = 40; });
+  const NodeId leader = cluster.run_until_leader();
+  ASSERT_NE(leader, kNoNode);
+  cluster.isolate(leader);
+  auto& node = cluster.node(leader);
+  for (int guard = 0; guard < 200 && node.status().role == Role::Leader; ++guard) {
+    ASSERT_EQ(quiet_until_due(node), "");
+    for (std::uint64_t k = node.ticks_until_due(); k > 0; --k) cluster.tick(leader);
+  }
+  EXPECT_NE(node.status().role, Role::Leader) << "check-quorum stepped the isolated leader down";
+}
+
+/// Random faults over many seeds; after every tick and delivery every node's due tick is honest.
+void sweep(std::uint64_t seed, const ConfigTweak& tweak) {
+  RaftCluster cluster(5, seed, tweak);
+  std::string failure;
+  cluster.on_event = [&failure](RaftCluster& c) {
+    if (!failure.empty()) return;
+    for (std::size_t id = 1; id <= c.size(); ++id) {
+      failure = quiet_until_due(c.node(static_cast<NodeId>(id)));
+      if (!failure.empty()) return;
+    }
+  };
+  Rng rng(seed);
+  for (int step = 0; step < 300 && failure.empty(); ++step) {
+    const auto id = static_cast<NodeId>(rng.uniform(1, 5));
+    switch (rng.uniform(0, 24)) {
+      case 0:
+        cluster.isolate(id);
+        break;
+      case 1:
+      case 2:
+        cluster.recover();
+        break;
+      case 3:
+        cluster.restart(id);
+        break;
+      case 4:
+        cluster.node(id).transfer(static_cast<NodeId>(rng.uniform(1, 5)));
+        break;
+      case 5:
+        cluster.node(id).resign();
+        break;
+      case 6:
+        cluster.node(id).set_standing(rng.uniform(0, 1) == 1);
+        break;
+      case 7:
+        cluster.node(id).leader_connection_lost(cluster.node(id).status().leader);
+        break;
+      default:
+        break;
+    }
+    cluster.tick_all();
+    cluster.deliver_all();
+  }
+  EXPECT_EQ(failure, "") << "seed " << seed;
+}
+
+TEST(RaftTicksUntilDue, HonestUnderFaultsWithDefaults) {
+  for (std::uint64_t seed = 1; seed <= 60; ++seed) sweep(seed, {});
+}
+
+TEST(RaftTicksUntilDue, HonestWithPreferredLeaderAndNoLease) {
+  for (std::uint64_t seed = 1; seed <= 60; ++seed) {
+    sweep(seed, [](raft::Config& c) {
+      c.preferred_leader = 3;
+      c.leader_lease = false;
+      c.heartbeat_interval_ticks = 3;
+      c.transfer_timeout_ticks = 7;
+      c.resign_hold_ticks = 15;
+    });
+  }
+}
+
+TEST(RaftTicksUntilDue, HonestWithoutPreVoteOrCheckQuorum) {
+  for (std::uint64_t seed = 1; seed <= 60; ++seed) {
+    sweep(seed, [](raft::Config& c) {
+      c.pre_vote = false;
+      c.check_quorum = false;
+      c.priorities = {3, 2, 1, 1, 0};
+    });
+  }
+}
+
+}  // namespace
+}  // namespace baton::test
