@@ -7,6 +7,7 @@
 
 #include <sys/wait.h>
 #include <asio.hpp>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -19,6 +20,7 @@
 #include "baton/fence.hpp"
 #include "service/cluster_client.hpp"
 #include "service/local_cluster.hpp"
+#include "service/with_httplib.hpp"
 
 namespace baton::service {
 namespace {
@@ -213,15 +215,54 @@ TEST(ClusterProcess, UnhealthyLeaderAbdicatesAndStandsAgainOnlyAfterHysteresis) 
   fs::remove_all(options.dir);
 }
 
-/// Runs `baton ARGS`, returning (exit status, stdout).
-std::pair<int, std::string> run_baton(const std::string& args) {
-  const std::string command = std::string(BATON_BINARY) + " " + args + " 2>&1";
+/// Runs a shell command line, returning (exit status, stdout and stderr).
+std::pair<int, std::string> run_command(const std::string& line) {
+  const std::string command = "(" + line + ") 2>&1";
   FILE* pipe = ::popen(command.c_str(), "r");
   std::string out;
   char buffer[4096];
   while (std::size_t n = std::fread(buffer, 1, sizeof(buffer), pipe)) out.append(buffer, n);
   const int status = ::pclose(pipe);
   return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
+}
+
+/// Runs `baton ARGS`, returning (exit status, stdout and stderr).
+std::pair<int, std::string> run_baton(const std::string& args) {
+  return run_command(std::string(BATON_BINARY) + " " + args);
+}
+
+/// promtool: $BATON_PROMTOOL, else the one scripts/install-deps.sh unpacked, else PATH.
+std::string promtool() {
+  if (const char* path = std::getenv("BATON_PROMTOOL")) return path;
+  const std::string unpacked = std::string(BATON_SOURCE_DIR) + "/.deps/bin/promtool";
+  return fs::exists(unpacked) ? unpacked : "promtool";
+}
+
+// The real /metrics of a leader and a follower that have been talking, judged by the tool the
+// issue names: `promtool check metrics` exits 1 on any problem it finds and prints it.
+TEST(ClusterProcess, MetricsOfRunningNodesPassPromtoolCheckMetrics) {
+  auto options = fast_cluster("metrics", 3);
+  LocalCluster cluster(options);
+  cluster.start();
+  const NodeId leader = wait_agreed_leader(cluster, 10s);
+  ASSERT_NE(leader, 0u);
+  std::this_thread::sleep_for(300ms);  // heartbeats, answers and RTT samples on every node
+  for (const NodeId id : {leader, leader == 1 ? NodeId{2} : NodeId{1}}) {
+    httplib::Client client("127.0.0.1", cluster.member(id).http_port);
+    const auto response = client.Get("/metrics");
+    ASSERT_TRUE(response) << "GET /metrics of node " << id;
+    ASSERT_EQ(response->status, 200);
+    EXPECT_NE(response->body.find("baton_heartbeat_rtt_seconds_bucket"), std::string::npos);
+    const std::string file = options.dir + "/metrics-" + std::to_string(id) + ".txt";
+    std::ofstream(file) << response->body;
+    const auto [code, out] = run_command(promtool() + " check metrics < " + file);
+    EXPECT_EQ(code, 0) << "promtool check metrics on node " << id << " (" << promtool()
+                       << "; scripts/install-deps.sh unpacks it into .deps/bin):\n"
+                       << out << "\n"
+                       << response->body;
+  }
+  cluster.stop_all();
+  fs::remove_all(options.dir);
 }
 
 TEST(ClusterProcess, StatusTransferAndResignCommands) {

@@ -1,5 +1,6 @@
-// The rules `promtool check metrics` holds an exposition to, checked here because promtool is not
-// installable on the build machines: the text format 0.0.4 parses (names, escaped label values,
+// The rules `promtool check metrics` holds an exposition to, checked here on crafted metrics (the
+// busy cases a live node rarely shows) without promtool; tests/process runs the real promtool on a
+// live node's output: the text format 0.0.4 parses (names, escaped label values,
 // float values), each family has one HELP and one TYPE before its samples and appears once, its
 // samples are contiguous, no series repeats, counters end in _total and nothing else does, only
 // histograms use the _bucket/_sum/_count suffixes, units are base units, and histograms are well
