@@ -47,11 +47,11 @@ Node::Impl::Impl(Node& owner, NodeOptions options)
     : owner_(owner),
       options_(std::move(options)),
       settings_(runtime::settings_of(options_)),
-      tick_(std::chrono::duration_cast<Clock::duration>(
-          std::chrono::duration<double, std::milli>(settings_.tick_ms))),
+      ticks_(std::chrono::duration_cast<Clock::duration>(
+                 std::chrono::duration<double, std::milli>(settings_.tick_ms)),
+             kMaxSleep),
       tick_timer_(io_) {
   if (options_.data_dir.empty()) throw NodeError("data dir is not set");
-  max_sleep_ticks_ = std::max<std::uint64_t>(1, static_cast<std::uint64_t>(kMaxSleep / tick_));
   LeadershipEvent initial;
   initial.node = options_.id;
   initial.at = Clock::now();
@@ -118,7 +118,7 @@ void Node::Impl::start() {
   log("info", "node " + std::to_string(options_.id) + " (" + settings_.algorithm +
                   ") listening on port " + std::to_string(peer_port_) + ", term " +
                   std::to_string(restored.term));
-  start_time_ = Clock::now();
+  ticks_.start(Clock::now());
   publish();
   work_.emplace(io_.get_executor());
   arm_tick_timer();
@@ -150,36 +150,22 @@ void Node::Impl::fail(const std::string& what) {
 
 void Node::Impl::arm_tick_timer() {
   // Sleep until the core's next due tick (an idle follower wakes for its election timer, not 1000
-  // times a second), but never longer than kMaxSleep so the published view stays fresh. A timer
-  // already armed for an earlier tick is kept: waking early only runs ticks that do nothing.
-  const std::uint64_t sleep =
-      std::clamp<std::uint64_t>(core_->ticks_until_due(), 1, max_sleep_ticks_);
-  const std::uint64_t want = ticks_done_ + sleep;
-  if (armed_tick_ != 0 && armed_tick_ <= want) return;
-  armed_tick_ = want;
-  tick_timer_.expires_at(start_time_ + tick_ * static_cast<Clock::rep>(want));
+  // times a second), but never longer than kMaxSleep so the published view stays fresh.
+  const auto wake_at = ticks_.arm(core_->ticks_until_due());
+  if (!wake_at) return;
+  tick_timer_.expires_at(*wake_at);
   tick_timer_.async_wait([this](const asio::error_code& error) {
     if (error || stopping_) return;  // re-armed (or stopping): the new wait is in charge
-    armed_tick_ = 0;
+    ticks_.fired();
     on_tick();
   });
 }
 
-void Node::Impl::catch_up() {
-  // Run every tick the monotonic clock says has passed: the timer may have slept through ticks
-  // the core said would do nothing, and a paused process wakes many ticks late. A leader's lease
-  // is counted in ticks, so skipping them would stretch it; and a message must be stamped with
-  // the current tick, or a follower's stickiness window would start (and end) too early.
-  const auto due = static_cast<std::uint64_t>((Clock::now() - start_time_) / tick_);
-  while (ticks_done_ < due) {
-    core_->tick();
-    ++ticks_done_;
-    if (core_->has_output()) drive();
-  }
-}
-
 void Node::Impl::on_tick() {
-  catch_up();
+  // Runs every tick the monotonic clock says has passed: the timer slept through ticks the core
+  // said would do nothing, or fired late (a process paused by SIGSTOP wakes many ticks late). A
+  // leader's lease is counted in ticks, so skipping them would stretch it.
+  with_current_ticks([] {});
   publish();
   arm_tick_timer();
 }
@@ -213,8 +199,7 @@ void Node::Impl::on_frame(NodeId from, std::string_view payload) {
       }
     }
   }
-  catch_up();
-  core_->step(envelope);
+  with_current_ticks([&] { core_->step(envelope); });
   drive();
   publish();
   arm_tick_timer();
@@ -222,8 +207,8 @@ void Node::Impl::on_frame(NodeId from, std::string_view payload) {
 
 void Node::Impl::on_incoming_lost(NodeId from) {
   if (!options_.campaign_on_leader_reset) return;
-  catch_up();
-  if (core_->leader_connection_lost(from) == RequestResult::Ok) {
+  if (with_current_ticks([&] { return core_->leader_connection_lost(from); }) ==
+      RequestResult::Ok) {
     log("info", "connection from leader " + std::to_string(from) + " reset; campaigning now");
     drive();
     publish();
@@ -325,8 +310,7 @@ void Node::Impl::publish() {
     // The lease is counted in ticks from the tick schedule; a tick never runs before its nominal
     // time, so the nominal deadline is never later than the core's own view of it.
     if (leading && status.lease_valid) {
-      lease_until_ =
-          start_time_ + tick_ * static_cast<Clock::rep>(ticks_done_ + status.lease_remaining_ticks);
+      lease_until_ = ticks_.time_of(ticks_.ticks_done() + status.lease_remaining_ticks);
     } else {
       lease_until_.reset();
     }
@@ -401,8 +385,7 @@ RequestOutcome Node::Impl::run_on_loop(std::function<RequestOutcome()> fn) {
       promise->set_value(RequestOutcome::NotRunning);
       return;
     }
-    catch_up();
-    const RequestOutcome outcome = fn();
+    const RequestOutcome outcome = with_current_ticks(fn);
     drive();
     publish();
     arm_tick_timer();

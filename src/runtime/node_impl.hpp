@@ -18,6 +18,7 @@
 #include "net/tcp_transport.hpp"
 #include "runtime/event_hub.hpp"
 #include "runtime/rtt_tracker.hpp"
+#include "runtime/tick_schedule.hpp"
 #include "sim/scenario.hpp"
 #include "storage/hard_state_file.hpp"
 
@@ -54,8 +55,12 @@ class Node::Impl {
   // Loop-thread only.
   /// Arms the tick timer for the core's next due tick, unless it is armed for an earlier one.
   void arm_tick_timer();
-  /// Runs every tick that is due by the monotonic clock; before any message or request.
-  void catch_up();
+  /// Runs the due ticks, then `fn`: the only way anything reaches the core.
+  template <class Fn>
+  decltype(auto) with_current_ticks(Fn&& fn) {
+    return runtime::with_current_ticks(
+        *core_, ticks_, Clock::now(), [this] { drive(); }, std::forward<Fn>(fn));
+  }
   void on_tick();
   void on_frame(NodeId from, std::string_view payload);
   void on_incoming_lost(NodeId from);
@@ -73,7 +78,7 @@ class Node::Impl {
   Node& owner_;
   const NodeOptions options_;
   const sim::Scenario settings_;
-  const Clock::duration tick_;
+  runtime::TickSchedule ticks_;
 
   asio::io_context io_;
   std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work_;
@@ -84,10 +89,6 @@ class Node::Impl {
   std::unique_ptr<Elector> core_;
   Output out_;
   std::vector<Envelope> to_self_;
-  Clock::time_point start_time_{};
-  std::uint64_t ticks_done_ = 0;
-  std::uint64_t armed_tick_ = 0;  ///< the tick the timer waits for; 0 = not armed
-  std::uint64_t max_sleep_ticks_ = 1;
   runtime::RttTracker rtt_;
   std::map<NodeId, Clock::time_point> last_malformed_log_;
   std::atomic<bool> running_{false};
