@@ -30,8 +30,10 @@ if ((${#missing[@]} > 0)); then
     "${missing[@]}"
 fi
 
+# -O1 -g1, the optimisation level of libFuzzer's own examples: crash reports keep file:line
+# and the build, most of this script's time on 2 cores, is quicker.
 CC=clang CXX=clang++ cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-  -DBATON_FUZZ=ON -DBATON_BUILD_TESTS=OFF -DBATON_BUILD_BENCH=OFF >/dev/null
+  "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O1 -g1 -DNDEBUG" -DBATON_FUZZ=ON -DBATON_BUILD_TESTS=OFF -DBATON_BUILD_BENCH=OFF >/dev/null
 cmake --build build-fuzz --target baton_fuzzers --parallel "$jobs"
 
 failed=()

@@ -41,6 +41,9 @@ class BullyElector final : public Elector {
   void take_output(Output& out) override;
   Status status() const override;
   HardState hard_state() const override { return hard_state_; }
+  /// The leader wakes for its next Alive; every other role for its one deadline (leader timer,
+  /// answer or coordinator wait). Nothing else in tick() depends on the clock.
+  std::uint64_t ticks_until_due() const override;
 
   /// Bully has no hand-over: the highest live id always takes leadership back. NotSupported.
   RequestResult transfer(NodeId to) override;

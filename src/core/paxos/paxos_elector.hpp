@@ -52,6 +52,9 @@ class PaxosElector final : public Elector {
   void take_output(Output& out) override;
   Status status() const override;
   HardState hard_state() const override { return hard_state_; }
+  /// The leader wakes for its next renewal or for the tick its lease lapses, whichever is first;
+  /// every other role for its one deadline (leader timeout, backoff or phase timeout).
+  std::uint64_t ticks_until_due() const override;
 
   /// The Paxos messages have no "take over now" (Raft's TimeoutNow): NotSupported. resign() and
   /// letting the target's timeout fire first is the way to move leadership.

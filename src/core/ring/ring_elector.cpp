@@ -113,6 +113,20 @@ void RingElector::tick() {
   }
 }
 
+std::uint64_t RingElector::ticks_until_due() const {
+  // The same order of precedence as tick(): a leader that also joined a passing election
+  // (participant_) runs only its heartbeat, so the election deadline does not count for it.
+  std::uint64_t due_tick = leading_       ? heartbeat_due_tick_
+                           : participant_ ? election_deadline_tick_
+                                          : leader_deadline_tick_;
+  // Ring repair runs before the role's timer, whatever the role.
+  for (const Pending& p : pending_) due_tick = std::min(due_tick, p.deadline_tick);
+  // tick() acts once the incremented clock reaches a deadline; one already passed acts next.
+  // (The leader timer of a node in its resign hold only re-arms itself quietly: waking for it is
+  // early, never late, and the hold is short and rare.)
+  return due_tick > now_ticks_ ? due_tick - now_ticks_ : 1;
+}
+
 void RingElector::arm_leader_timer() {
   leader_deadline_tick_ =
       now_ticks_ + rng_.uniform(config_.leader_timeout_ticks_min, config_.leader_timeout_ticks_max);

@@ -40,6 +40,9 @@ class RingElector final : public Elector {
   void take_output(Output& out) override;
   Status status() const override;
   HardState hard_state() const override { return hard_state_; }
+  /// The earliest of the unacknowledged hops' ack deadlines and the role's own deadline (the
+  /// leader's next Alive, a participant's election timeout, anyone else's leader timer).
+  std::uint64_t ticks_until_due() const override;
 
   /// Ring has no hand-over: the winner is always the highest live id.
   RequestResult transfer(NodeId to) override;

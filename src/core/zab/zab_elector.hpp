@@ -50,6 +50,10 @@ class ZabElector final : public Elector {
   void take_output(Output& out) override;
   Status status() const override;
   HardState hard_state() const override { return hard_state_; }
+  /// The established leader wakes for its next Ping or for the tick its PingAck quorum lapses,
+  /// whichever is first; every other role for its next deadline (finalize wait, notification
+  /// resend, epoch or leader timeout). A node not yet announced is due at once.
+  std::uint64_t ticks_until_due() const override;
 
   /// FLE picks the leader by vote order; there is no hand-over. NotSupported.
   RequestResult transfer(NodeId to) override;
@@ -133,6 +137,9 @@ class ZabElector final : public Elector {
   // Ticks per role.
   void tick_looking(Looking& looking);
   void tick_leading(Leading& leading);
+  /// The first tick at which tick_leading() finds fewer than a quorum of recent PingAcks (and
+  /// steps down), if no PingAck arrives before it; the largest uint64 for a one-member ensemble.
+  std::uint64_t quorum_lapse_tick(const Leading& leading) const;
 
   // Helpers.
   std::size_t index_of(NodeId id) const;

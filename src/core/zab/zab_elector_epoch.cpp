@@ -4,6 +4,8 @@
 #include "core/zab/zab_elector.hpp"
 
 #include <algorithm>
+#include <limits>
+#include <optional>
 
 namespace baton::zab {
 
@@ -123,6 +125,39 @@ void ZabElector::on(NodeId from, const AckEpoch& m) {
     return;
   }
   emit(CoreEventKind::MessageIgnored, from, "AckEpoch while not establishing that epoch");
+}
+
+std::uint64_t ZabElector::quorum_lapse_tick(const Leading& leading) const {
+  // tick_leading() counts follower i at tick t while t <= last_ack_tick[i] + leader_timeout_min,
+  // so i stops counting at that + 1 (its "stale tick"). With no PingAck arriving, the count only
+  // falls: the leader steps down at the first tick t >= next at which fewer than quorum() - 1
+  // followers still count, i.e. once `counting - (quorum() - 1) + 1` of them have gone stale.
+  const std::uint64_t next = now_ticks_ + 1;
+  const std::uint64_t min_ticks = config_.leader_timeout_ticks_min;
+  const auto stale_tick = [&](const std::optional<std::uint64_t>& last) {
+    return *last + min_ticks + 1;
+  };
+  const auto counts = [&](const std::optional<std::uint64_t>& last) {
+    return last && stale_tick(last) > next;
+  };
+  const auto counting = static_cast<std::size_t>(
+      std::count_if(leading.last_ack_tick.begin(), leading.last_ack_tick.end(), counts));
+  const std::size_t needed = quorum() - 1;  // followers needed besides ourselves
+  if (counting < needed) return next;
+  const std::size_t must_go_stale = counting - needed + 1;
+  // The earliest stale tick by which `must_go_stale` counting followers have gone stale: a
+  // selection over a handful of members, done in place so the runtime's idle path allocates
+  // nothing.
+  std::uint64_t lapse = std::numeric_limits<std::uint64_t>::max();
+  for (const auto& last : leading.last_ack_tick) {
+    if (!counts(last)) continue;
+    const std::uint64_t candidate = stale_tick(last);
+    const auto stale_by_then = static_cast<std::size_t>(std::count_if(
+        leading.last_ack_tick.begin(), leading.last_ack_tick.end(),
+        [&](const auto& other) { return counts(other) && stale_tick(other) <= candidate; }));
+    if (stale_by_then >= must_go_stale) lapse = std::min(lapse, candidate);
+  }
+  return lapse;
 }
 
 void ZabElector::on(NodeId from, const Ping& m) {
