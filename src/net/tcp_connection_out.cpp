@@ -54,6 +54,16 @@ void OutgoingLink::enqueue(std::string payload) {
   write_next();
 }
 
+void OutgoingLink::peer_is_up() {
+  if (state_ != State::Waiting) return;
+  // Without this a restarted peer is unreachable from us for up to reconnect_backoff_max (1 s by
+  // default) after it is back, though it can already reach us; on Ring, where an election needs
+  // the successor's ack, that was a failover tail of a whole second.
+  retry_timer_.cancel();
+  backoff_ = settings_.backoff_min;
+  dial();
+}
+
 void OutgoingLink::dial() {
   const std::uint64_t attempt = ++attempt_;
   state_ = State::Connecting;

@@ -51,6 +51,9 @@ class OutgoingLink : public std::enable_shared_from_this<OutgoingLink> {
   void close();
   /// Queues a payload; when the queue is full the oldest frame is dropped and counted.
   void enqueue(std::string payload);
+  /// The peer just completed a handshake on a connection it dialed to us, so it is up: if this
+  /// link is waiting out a reconnect backoff, dial now with the backoff back at its minimum.
+  void peer_is_up();
 
  private:
   enum class State { Waiting, Connecting, Handshaking, Ready, Closed };

@@ -158,6 +158,7 @@ class TcpTransport::Impl final : public IncomingConnection::Owner {
     if (slot) slot->close();
     slot = connection;
     stats_[from].incoming_connected = true;
+    if (const auto link = links_.find(from); link != links_.end()) link->second->peer_is_up();
   }
 
   void frame(NodeId from, std::string_view payload) override {

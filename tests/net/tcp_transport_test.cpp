@@ -142,6 +142,23 @@ TEST(TcpTransport, ReconnectsToAPeerRestartedOnTheSamePort) {
   EXPECT_TRUE(h.run_until([&] { return h.linked(1, 2); }));
 }
 
+TEST(TcpTransport, APeerThatDialsUsEndsOurBackoffTowardsIt) {
+  Harness h({1, 2});
+  auto config = h.config(1, {2});
+  // After its first failed dial, node 1 would wait 10-20 s before dialing node 2 again.
+  config.reconnect_backoff_min = 20s;
+  config.reconnect_backoff_max = 20s;
+  auto& a = h.start(config);
+  h.run_for(50ms);  // node 2 is not running: the first dial fails and the backoff starts
+  ASSERT_FALSE(a.stats(2).outgoing_connected);
+  auto& b = h.start(h.config(2, {1}));
+  // Node 2's handshake with node 1 shows it is up; node 1 dials it at once, not in 10-20 s.
+  ASSERT_TRUE(h.run_until([&] { return a.stats(2).outgoing_connected; }, 3000ms));
+  a.transport->send(2, "soon after the restart");
+  ASSERT_TRUE(h.run_until([&] { return !b.frames.empty(); }, 3000ms));
+  EXPECT_THAT(b.payloads_from(1), ElementsAre("soon after the restart"));
+}
+
 TEST(TcpTransport, QueueLimitDropsTheOldestFramesWhileThePeerIsDown) {
   Harness h({1, 2});
   auto config = h.config(1, {2});
