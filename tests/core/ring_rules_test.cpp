@@ -351,6 +351,34 @@ TEST(RingRules, AliveWithHigherEpochFromAnotherNodeIsAdopted) {
   EXPECT_EQ(lead.status().leader, 1u);
 }
 
+TEST(RingRules, ElectionOlderThanTheKnownLeaderIsAckedAndDropped) {
+  // A frame queued for node 3 while it was down reaches it after its restart: the Election of the
+  // round that elected node 2 at epoch 2. Node 3 joins it (it has not heard of epoch 2 yet); node
+  // 1, which follows node 2 at epoch 2, must not carry it on, or node 3 would unseat node 2.
+  auto node = make_ring_node(1, 3);
+  node.step(from(3, 1, Elected{2, 2, 1}));
+  take(node);
+  node.step(from(3, 1, Election{2, 3, 1, 7}));
+  Output out = take(node);
+  ASSERT_EQ(sent_of<Ack>(out).size(), 1u);
+  EXPECT_EQ(sent_of<Ack>(out)[0].to, 3u);
+  EXPECT_TRUE(sent_of<Election>(out).empty());
+  EXPECT_FALSE(node.participant());
+  EXPECT_EQ(node.status().leader, 2u);
+  EXPECT_TRUE(has_ring_event(out, CoreEventKind::MessageIgnored));
+
+  auto lead = leader(2, 3, HardState{1, kNoNode, 0});  // epoch 2
+  lead.step(from(1, 2, Election{1, 3, 1, 4}));
+  out = take(lead);
+  EXPECT_TRUE(sent_of<Election>(out).empty()) << "the leader drops it too";
+  EXPECT_EQ(lead.role(), Role::Leader);
+
+  // A round that began at the known epoch or later is a real one and is carried on.
+  node.step(from(3, 1, Election{3, 3, 2, 8}));
+  EXPECT_EQ(sent_of<Election>(take(node)).size(), 1u);
+  EXPECT_TRUE(node.participant());
+}
+
 TEST(RingRules, ParticipantWithoutElectedRestartsAfterElectionTimeout) {
   Output out;
   auto node = initiated(2, 5, out);

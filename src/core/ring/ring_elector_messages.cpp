@@ -24,6 +24,15 @@ void RingElector::step(const Envelope& envelope) {
 void RingElector::on(NodeId from, const Election& m) {
   // Acknowledge first, whatever we do with it: the Ack says "I am alive", not "I agree".
   send(from, Ack{m.sequence});
+  if (!participant_ && (leading_ || leader_ != kNoNode) && m.epoch < epoch_) {
+    // An election carries the highest epoch it has seen, so one below the epoch of the leader we
+    // know began before that leader was chosen: a decided round. Such a copy turns up when the
+    // transport delivers a frame queued for a peer that was down, once it is back. Passing it on
+    // would elect the restarted (higher) node over a healthy leader; any new round carries at
+    // least this epoch, since every node that saw the Alive or Elected of epoch_ adopted it.
+    emit(CoreEventKind::MessageIgnored, from, "election from a round older than our leader");
+    return;
+  }
   note_epoch(m.epoch);
   // Carry the highest epoch seen along the way, so the winner's epoch exceeds every one of them.
   Election next = m;
