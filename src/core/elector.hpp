@@ -35,6 +35,13 @@ enum class RequestResult : std::uint8_t {
 
 std::string_view to_string(RequestResult result);
 
+/// For ticks_until_due(): a deadline at `target` on a count that stands at `reached` (a tick
+/// number, or ticks elapsed on a timer that acts when the incremented count reaches `target`) is
+/// that many ticks away; one already reached or passed acts on the next tick.
+constexpr std::uint64_t ticks_until(std::uint64_t target, std::uint64_t reached) {
+  return target > reached ? target - reached : 1;
+}
+
 /// A pure election state machine for one node. It owns no clock, socket, thread, file or global
 /// random source: time arrives as tick(), the network as step(), and everything it wants done
 /// leaves through take_output(). Implementations are copyable values; clone() copies through

@@ -7,43 +7,11 @@
 #include <string>
 
 #include "core/rng.hpp"
+#include "support/elector_checks.hpp"
 #include "support/raft_cluster.hpp"
 
 namespace baton::test {
 namespace {
-
-struct Observed {
-  Role role;
-  Term term;
-  NodeId leader;
-  NodeId voted_for;
-  FenceToken fence;
-  bool operator==(const Observed&) const = default;
-};
-
-Observed observe(const Elector& node) {
-  const Status s = node.status();
-  return {s.role, s.term, s.leader, s.voted_for, s.fence_token};
-}
-
-/// Ticks a copy of `node` through the ticks before its due one; returns what went wrong, or "".
-std::string quiet_until_due(const raft::RaftElector& node) {
-  raft::RaftElector copy = node;
-  Output sink;
-  copy.take_output(sink);
-  const std::uint64_t due = copy.ticks_until_due();
-  if (due == 0) return "ticks_until_due() returned 0";
-  const Observed before = observe(copy);
-  for (std::uint64_t k = 1; k < due; ++k) {
-    copy.tick();
-    if (copy.has_output() || !(observe(copy) == before)) {
-      return "node " + std::to_string(node.config().id) + " acted on tick " + std::to_string(k) +
-             " of " + std::to_string(due) + " (role " + std::string(to_string(node.status().role)) +
-             ")";
-    }
-  }
-  return "";
-}
 
 TEST(RaftTicksUntilDue, FollowerSleepsUntilItsElectionTimer) {
   auto node = make_voter(1, 3);

@@ -14,6 +14,7 @@
 
 #include "core/rng.hpp"
 #include "support/bully_cluster.hpp"
+#include "support/elector_checks.hpp"
 #include "support/elector_cluster.hpp"
 #include "support/paxos_cluster.hpp"
 #include "support/ring_cluster.hpp"
@@ -22,38 +23,10 @@
 namespace baton::elector_test {
 namespace {
 
-struct Observed {
-  Role role;
-  Term term;
-  NodeId leader;
-  NodeId voted_for;
-  FenceToken fence;
-  bool operator==(const Observed&) const = default;
-};
-
-Observed observe(const Elector& node) {
-  const Status s = node.status();
-  return {s.role, s.term, s.leader, s.voted_for, s.fence_token};
-}
-
-/// Ticks a clone of `node` through the ticks before its due one; returns what went wrong, or "".
-std::string quiet_until_due(const Elector& node) {
-  const std::unique_ptr<Elector> copy = node.clone();
-  Output sink;
-  copy->take_output(sink);
-  const std::uint64_t due = copy->ticks_until_due();
-  if (due == 0) return "ticks_until_due() returned 0";
-  const Observed before = observe(*copy);
-  for (std::uint64_t k = 1; k < due; ++k) {
-    copy->tick();
-    if (copy->has_output() || !(observe(*copy) == before)) {
-      return std::string(node.algorithm()) + " node " + std::to_string(node.status().id) +
-             " acted on tick " + std::to_string(k) + " of " + std::to_string(due) + " (role " +
-             std::string(to_string(node.status().role)) + ")";
-    }
-  }
-  return "";
-}
+using test::has_event;
+using test::observe;
+using test::Observed;
+using test::quiet_until_due;
 
 /// Ticks `node` through the ticks before its due one (which must stay quiet), then the due one.
 /// Returns the due tick's output.
@@ -69,13 +42,6 @@ Output sleep_and_wake(Elector& node) {
   Output out;
   node.take_output(out);
   return out;
-}
-
-bool has_event(const Output& out, CoreEventKind kind) {
-  for (const auto& e : out.events) {
-    if (e.kind == kind) return true;
-  }
-  return false;
 }
 
 // ---- the cores, each with its test timings and a variant that stresses one deadline ----------

@@ -70,9 +70,7 @@ std::uint64_t BullyElector::ticks_until_timeout() const {
 std::uint64_t BullyElector::ticks_until_due() const {
   if (const auto* leader = std::get_if<Leader>(&role_)) {
     // tick_leader() sends Alive when the incremented count reaches the interval.
-    const std::uint32_t interval = config_.heartbeat_interval_ticks;
-    const std::uint32_t elapsed = leader->heartbeat_elapsed_ticks;
-    return interval > elapsed ? interval - elapsed : 1;
+    return ticks_until(config_.heartbeat_interval_ticks, leader->heartbeat_elapsed_ticks);
   }
   // tick() acts once the incremented clock reaches the deadline; one already passed acts next.
   return std::max<std::uint64_t>(ticks_until_timeout(), 1);

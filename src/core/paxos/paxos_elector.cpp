@@ -104,16 +104,12 @@ std::uint64_t PaxosElector::ticks_until_due() const {
   const auto* leader = std::get_if<Leader>(&role_);
   // tick() acts once the incremented clock reaches the deadline; one already passed acts next.
   if (leader == nullptr) return std::max<std::uint64_t>(ticks_until_timeout(), 1);
-  // tick_leader() renews when the incremented count reaches the interval...
-  const std::uint32_t interval = config_.heartbeat_interval_ticks;
-  const std::uint32_t elapsed = leader->heartbeat_elapsed_ticks;
-  const std::uint64_t renew_ticks = interval > elapsed ? interval - elapsed : 1;
-  // ...and steps down on the first tick at which the lease is no longer valid (now + 1 > until):
-  // a lease that lapses between two renewals must not be slept through, or the leader would go on
-  // claiming leadership after a majority may have elected someone else.
-  const std::uint64_t until = leader->lease.until_ticks();
-  const std::uint64_t lapse_ticks = until > now_ticks_ ? until - now_ticks_ : 1;
-  return std::min(renew_ticks, lapse_ticks);
+  // tick_leader() renews when the incremented count reaches the interval, and steps down on the
+  // first tick at which the lease is no longer valid (now + 1 > until): a lease that lapses
+  // between two renewals must not be slept through, or the leader would go on claiming
+  // leadership after a majority may have elected someone else.
+  return std::min(ticks_until(config_.heartbeat_interval_ticks, leader->heartbeat_elapsed_ticks),
+                  ticks_until(leader->lease.until_ticks(), now_ticks_));
 }
 
 RequestResult PaxosElector::transfer(NodeId /*to*/) {

@@ -205,9 +205,7 @@ std::uint64_t RaftElector::ticks_until_due() const {
     return leader_due_tick(*leader) - now_ticks_;
   }
   // ElectionTimer::tick() fires when the incremented count reaches the timeout.
-  const std::uint32_t timeout = timer_.timeout_ticks();
-  const std::uint32_t elapsed = timer_.elapsed_ticks();
-  return timeout > elapsed ? timeout - elapsed : 1;
+  return ticks_until(timer_.timeout_ticks(), timer_.elapsed_ticks());
 }
 
 void RaftElector::tick_election() {

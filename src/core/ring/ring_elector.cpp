@@ -124,7 +124,7 @@ std::uint64_t RingElector::ticks_until_due() const {
   // tick() acts once the incremented clock reaches a deadline; one already passed acts next.
   // (The leader timer of a node in its resign hold only re-arms itself quietly: waking for it is
   // early, never late, and the hold is short and rare.)
-  return due_tick > now_ticks_ ? due_tick - now_ticks_ : 1;
+  return ticks_until(due_tick, now_ticks_);
 }
 
 void RingElector::arm_leader_timer() {

@@ -103,13 +103,10 @@ std::uint64_t ZabElector::ticks_until_due() const {
   // tick() acts once the incremented clock reaches a deadline (one already passed acts next);
   // ticks_until_timeout() is 0 for a Looking node whose first broadcast is still to go out.
   if (leading == nullptr) return std::max<std::uint64_t>(ticks_until_timeout(), 1);
-  // tick_leading() pings when the incremented count reaches the interval...
-  const std::uint32_t interval = config_.heartbeat_interval_ticks;
-  const std::uint32_t elapsed = leading->heartbeat_elapsed_ticks;
-  const std::uint64_t ping_ticks = interval > elapsed ? interval - elapsed : 1;
-  // ...and steps down when its quorum of PingAcks goes stale, which can fall between two Pings.
-  const std::uint64_t lapse_tick = quorum_lapse_tick(*leading);
-  return std::min(ping_ticks, lapse_tick - now_ticks_);
+  // tick_leading() pings when the incremented count reaches the interval, and steps down when its
+  // quorum of PingAcks goes stale, which can fall between two Pings.
+  return std::min(ticks_until(config_.heartbeat_interval_ticks, leading->heartbeat_elapsed_ticks),
+                  ticks_until(quorum_lapse_tick(*leading), now_ticks_));
 }
 
 RequestResult ZabElector::transfer(NodeId /*to*/) {

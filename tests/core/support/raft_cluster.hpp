@@ -13,6 +13,7 @@
 #include "core/output.hpp"
 #include "core/raft/raft_elector.hpp"
 #include "core/rng.hpp"
+#include "elector_checks.hpp"
 
 namespace baton::test {
 
@@ -82,13 +83,6 @@ inline Output drain(Elector& node) {
 
 inline Envelope envelope(NodeId from, NodeId to, Message m) {
   return Envelope{from, to, m};
-}
-
-inline bool has_event(const Output& out, CoreEventKind kind) {
-  for (const auto& e : out.events) {
-    if (e.kind == kind) return true;
-  }
-  return false;
 }
 
 template <class M>
