@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Proves each Raft rule test has teeth: breaks one rule at a time in src/core/raft/, rebuilds
+"""Proves each Raft rule test has teeth: breaks one rule at a time in src/core/raft/ (and a few
+shared rules in the other cores), rebuilds
 core_tests in ./build, and checks that the rule's tests FAIL. Restores every file afterwards.
 Usage: tools/raft_rule_mutations.py [MUTATION_NAME ...]   (run from anywhere; needs ./build)."""
 import subprocess, sys, os
@@ -61,11 +62,24 @@ M += [
 # ticks_until_due(): each branch of the leader's and the follower's next-due tick, once too late.
 DUE='RaftTicksUntilDue.*'
 M += [
- ("DueFollower", R+'raft_elector.cpp', 'return timeout > elapsed ? timeout - elapsed : 1;', 'return timeout > elapsed ? timeout - elapsed + 1 : 1;', DUE),
- ("DueHeartbeat", R+'raft_elector_leader.cpp', '(interval > elapsed ? interval - elapsed : 1);', '(interval > elapsed ? interval - elapsed + 1 : 1);', DUE),
+ ("DueFollower", R+'raft_elector.cpp', 'return ticks_until(timer_.timeout_ticks(), timer_.elapsed_ticks());', 'return ticks_until(timer_.timeout_ticks() + 1, timer_.elapsed_ticks());', DUE),
+ ("DueHeartbeat", R+'raft_elector_leader.cpp', '(interval > elapsed ? interval - elapsed : 1), kNeverTick};', '(interval > elapsed ? interval - elapsed + 1 : 1), kNeverTick};', DUE),
  ("DueCheckQuorumStale", R+'raft_elector_leader.cpp', 'const std::uint64_t stale_at = leader.last_heard_ticks[i] + min_ticks + 1;', 'const std::uint64_t stale_at = leader.last_heard_ticks[i] + min_ticks + 2;', DUE),
- ("DueTransfer", R+'raft_elector_leader.cpp', 'due = std::min(due, at_least_next(leader.transfer_started_tick + transfer_timeout_ticks()));', '', DUE),
- ("DuePreferredRun", R+'raft_elector_leader.cpp', 'due = std::min(due, at_least_next(leader.preferred_healthy_since_tick + min_ticks));', '', DUE),
+ ("DueTransfer", R+'raft_elector_leader.cpp', '    due.other =\n        std::min(due.other, at_least_next(leader.transfer_started_tick + transfer_timeout_ticks()));\n', '', DUE),
+ ("DuePreferredRun", R+'raft_elector_leader.cpp', 'due.other = std::min(due.other, at_least_next(leader.preferred_healthy_since_tick + min_ticks));', '', DUE),
+]
+# input_can_wait(): each clause that keeps a leader from deferring its input, dropped.
+WAIT='RaftInputCanWait.*'
+M += [
+ ("WaitLeaderOnly", R+'raft_elector_leader.cpp', 'if (leader == nullptr || leader->transfer_target != kNoNode) return false;', 'if (leader == nullptr) return true;', WAIT),
+ ("WaitTransfer", R+'raft_elector_leader.cpp', 'if (leader == nullptr || leader->transfer_target != kNoNode) return false;', 'if (leader == nullptr) return false;', WAIT),
+ ("WaitOtherDue", R+'raft_elector_leader.cpp', '  if (due.other <= due.heartbeat) return false;\n', '', WAIT),
+ ("WaitLease", R+'raft_elector_leader.cpp', '!leader->lease.valid_at(due.heartbeat)) {', '!leader->lease.valid_at(now_ticks_)) {', WAIT),
+ ("WaitLeaseSweep", R+'raft_elector_leader.cpp', '!leader->lease.valid_at(due.heartbeat)) {', '!leader->lease.valid_at(now_ticks_)) {', 'RaftTicksUntilDue.InputWaitsOnlyWhenHarmlessWithSlowHeartbeats'),
+ ("WaitOtherDueSweep", R+'raft_elector_leader.cpp', '  if (due.other <= due.heartbeat) return false;\n', '', 'RaftTicksUntilDue.InputWaitsOnlyWhenHarmlessWithSlowHeartbeats'),
+ # The other cores' input_can_wait(), checked by the generic sweep (tests/core/ticks_until_due_test.cpp).
+ ("WaitPaxosLease", 'src/core/paxos/paxos_elector.cpp', 'return leader->lease.valid_at(renewal);', 'return leader->lease.valid_at(now_ticks_ + 0 * renewal);', 'AllCores/TicksUntilDueSweep.NoTickBeforeTheDueOneActs/PaxosSlowRenewal*'),
+ ("WaitZabQuorum", 'src/core/zab/zab_elector.cpp', 'return quorum_lapse_tick(*leading) > ping;', 'return quorum_lapse_tick(*leading) > now_ticks_ + 0 * ping;', 'AllCores/TicksUntilDueSweep.NoTickBeforeTheDueOneActs/ZabSlowPing*'),
 ]
 only = sys.argv[1:]
 survivors = []

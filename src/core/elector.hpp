@@ -89,6 +89,15 @@ class Elector {
   /// 1, means "tick me every tick".
   virtual std::uint64_t ticks_until_due() const { return 1; }
 
+  /// True when a message arriving now may be handed to step() as late as right after the next due
+  /// tick (ticks_until_due() from now) has run, at no cost to what the core promises: that tick
+  /// would act the same without the message, and nothing the core holds (a lease) lapses before
+  /// it. A driver may then leave input unread until that tick, so an idle leader wakes once per
+  /// heartbeat instead of once per follower's answer. Safety never rests on this (a late message
+  /// is only a slow network); it is about not losing a lease, a hand-over or a step-down to the
+  /// wait. The default, false, means "hand me every message as it arrives".
+  virtual bool input_can_wait() const { return false; }
+
   virtual std::unique_ptr<Elector> clone() const = 0;
   virtual std::string_view algorithm() const = 0;
 };

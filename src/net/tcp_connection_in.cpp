@@ -1,6 +1,14 @@
 #include "net/tcp_connection_in.hpp"
 
 namespace baton::net {
+namespace {
+
+/// The receive low-water mark of a deferred connection. Far above what a peer sends between two
+/// of our heartbeats (tens of bytes), and a flood that reaches it still wakes the loop, so a
+/// deferred connection never buffers without bound.
+constexpr int kDeferredLowWatermarkBytes = 64 * 1024;
+
+}  // namespace
 
 IncomingConnection::IncomingConnection(asio::ip::tcp::socket socket, Owner& owner,
                                        std::chrono::milliseconds handshake_timeout)
@@ -36,8 +44,34 @@ void IncomingConnection::read() {
                             if (state_ == State::Closed || state_ == State::Refusing) return;
                             if (error) return end();  // end of stream, reset or abort
                             decoder_.feed(std::string_view(read_buffer_.data(), n));
-                            if (drain_frames()) read();
+                            if (!drain_frames()) return;
+                            if (deferred_ && !watermark_raised_) set_low_watermark(true);
+                            read();
                           });
+}
+
+void IncomingConnection::set_deferred(bool deferred) {
+  deferred_ = deferred;
+  if (state_ != State::Open || deferred == watermark_raised_) return;
+  set_low_watermark(deferred);
+}
+
+void IncomingConnection::read_deferred() {
+  if (state_ != State::Open || !watermark_raised_) return;
+  // Lowered on an empty socket, the mark would stay low until the next frame arrived and woke the
+  // loop for it: exactly the wake-up deferring saves.
+  asio::error_code error;
+  if (socket_.available(error) == 0 && !error) return;
+  // The read that this wakes raises the mark again (see read()).
+  set_low_watermark(false);
+}
+
+void IncomingConnection::set_low_watermark(bool raised) {
+  asio::error_code error;
+  socket_.set_option(
+      asio::socket_base::receive_low_watermark(raised ? kDeferredLowWatermarkBytes : 1), error);
+  // On failure the connection just reads as data arrives: deferring saves wake-ups, nothing more.
+  watermark_raised_ = raised && !error;
 }
 
 bool IncomingConnection::drain_frames() {

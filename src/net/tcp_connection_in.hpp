@@ -44,6 +44,13 @@ class IncomingConnection : public std::enable_shared_from_this<IncomingConnectio
                      std::chrono::milliseconds handshake_timeout);
 
   void start();
+  /// While deferred, frames that arrive do not wake the loop: they wait in the kernel (the
+  /// socket's receive low-water mark is raised far above what an idle peer sends) until
+  /// read_deferred(). Turning it off reads at once whatever waits.
+  void set_deferred(bool deferred);
+  /// Reads what has arrived while deferred; the frames reach the owner from the loop shortly
+  /// after, and the connection is deferred again after that read if it still should be.
+  void read_deferred();
   /// Closes the socket and cancels the timer; the owner is not called again.
   void close();
   /// The peer that completed the handshake, kNoNode before.
@@ -53,6 +60,8 @@ class IncomingConnection : public std::enable_shared_from_this<IncomingConnectio
   enum class State { AwaitingHello, Open, Refusing, Closed };
 
   void read();
+  /// Raises or lowers the receive low-water mark (lowering it wakes the loop if data waits).
+  void set_low_watermark(bool raised);
   /// Handles every complete frame buffered; false if the connection ended meanwhile.
   bool drain_frames();
   bool on_hello(std::string_view payload);
@@ -65,6 +74,8 @@ class IncomingConnection : public std::enable_shared_from_this<IncomingConnectio
   asio::steady_timer handshake_timer_;
   std::chrono::milliseconds handshake_timeout_;
   State state_ = State::AwaitingHello;
+  bool deferred_ = false;
+  bool watermark_raised_ = false;
   NodeId peer_ = kNoNode;
   FrameDecoder decoder_;
   std::array<char, 16 * 1024> read_buffer_{};

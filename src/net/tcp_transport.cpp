@@ -123,6 +123,17 @@ class TcpTransport::Impl final : public IncomingConnection::Owner {
 
   std::uint64_t anonymous_malformed_frames() const { return anonymous_malformed_; }
 
+  void set_input_deferred(bool deferred) {
+    if (deferred == input_deferred_) return;
+    input_deferred_ = deferred;
+    for (auto& [id, connection] : incoming_) connection->set_deferred(deferred);
+  }
+
+  void read_deferred_input() {
+    if (!input_deferred_) return;
+    for (auto& [id, connection] : incoming_) connection->read_deferred();
+  }
+
   // IncomingConnection::Owner
 
   std::string admit(const Hello& hello) override {
@@ -157,6 +168,7 @@ class TcpTransport::Impl final : public IncomingConnection::Owner {
     // (a peer that restarted, or a half-open connection). Replacing it is not a loss.
     if (slot) slot->close();
     slot = connection;
+    connection->set_deferred(input_deferred_);
     stats_[from].incoming_connected = true;
     if (const auto link = links_.find(from); link != links_.end()) link->second->peer_is_up();
   }
@@ -258,6 +270,7 @@ class TcpTransport::Impl final : public IncomingConnection::Owner {
   std::map<NodeId, std::shared_ptr<IncomingConnection>> incoming_;  ///< handshaken, by peer
   std::set<std::shared_ptr<IncomingConnection>> pending_;           ///< awaiting their Hello
   std::uint64_t anonymous_malformed_ = 0;
+  bool input_deferred_ = false;
   bool started_ = false;
   bool stopped_ = false;
   std::shared_ptr<char> alive_ = std::make_shared<char>();
@@ -282,6 +295,12 @@ std::uint16_t TcpTransport::local_port() const {
 }
 PeerTransportStats TcpTransport::peer_stats(NodeId peer) const {
   return impl_->peer_stats(peer);
+}
+void TcpTransport::set_input_deferred(bool deferred) {
+  impl_->set_input_deferred(deferred);
+}
+void TcpTransport::read_deferred_input() {
+  impl_->read_deferred_input();
 }
 std::uint64_t TcpTransport::anonymous_malformed_frames() const {
   return impl_->anonymous_malformed_frames();

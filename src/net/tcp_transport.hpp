@@ -81,6 +81,15 @@ class TcpTransport {
   /// receiver would take either for a broken stream and drop the connection.
   void send(NodeId to, std::string payload);
 
+  /// While on, frames from peers do not wake the loop as they arrive: they wait in the kernel
+  /// until read_deferred_input() (an idle leader reads its followers' answers once per heartbeat
+  /// instead of waking for each). Turning it off reads at once whatever waits. A connection's
+  /// close or reset is still seen at once, and so is a flood of data.
+  void set_input_deferred(bool deferred);
+  /// Reads what arrived while input was deferred. The frames reach on_frame from the loop shortly
+  /// after this returns (the loop does not sleep in between), then wait again.
+  void read_deferred_input();
+
   std::uint16_t local_port() const;
   PeerTransportStats peer_stats(NodeId peer) const;
   /// Malformed input from connections that never completed a handshake.

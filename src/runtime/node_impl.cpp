@@ -166,8 +166,16 @@ void Node::Impl::on_tick() {
   // said would do nothing, or fired late (a process paused by SIGSTOP wakes many ticks late). A
   // leader's lease is counted in ticks, so skipping them would stretch it.
   with_current_ticks([] {});
+  // What waited for this tick: the core said it could (input_can_wait()), so the tick just run
+  // acted the same without it. It is handed over in this same wake-up.
+  transport_->read_deferred_input();
+  settle();
+}
+
+void Node::Impl::settle() {
   publish();
   arm_tick_timer();
+  transport_->set_input_deferred(core_->input_can_wait() && !rtt_sampling_);
 }
 
 void Node::Impl::on_frame(NodeId from, std::string_view payload) {
@@ -201,8 +209,7 @@ void Node::Impl::on_frame(NodeId from, std::string_view payload) {
   }
   with_current_ticks([&] { core_->step(envelope); });
   drive();
-  publish();
-  arm_tick_timer();
+  settle();
 }
 
 void Node::Impl::on_incoming_lost(NodeId from) {
@@ -211,8 +218,7 @@ void Node::Impl::on_incoming_lost(NodeId from) {
       RequestResult::Ok) {
     log("info", "connection from leader " + std::to_string(from) + " reset; campaigning now");
     drive();
-    publish();
-    arm_tick_timer();
+    settle();
   }
 }
 
@@ -288,6 +294,7 @@ void Node::Impl::send(const Envelope& envelope) {
     return;
   }
   if (const auto* beat = std::get_if<raft::Heartbeat>(&envelope.message)) {
+    rtt_sampling_ = runtime::RttTracker::sampled(beat->round);
     std::lock_guard lock(mu_);
     rtt_.sent(envelope.to, beat->round, Clock::now());
   }
@@ -387,8 +394,7 @@ RequestOutcome Node::Impl::run_on_loop(std::function<RequestOutcome()> fn) {
     }
     const RequestOutcome outcome = with_current_ticks(fn);
     drive();
-    publish();
-    arm_tick_timer();
+    settle();
     promise->set_value(outcome);
   });
   if (future.wait_for(std::chrono::seconds(5)) != std::future_status::ready) {

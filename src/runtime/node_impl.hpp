@@ -62,6 +62,9 @@ class Node::Impl {
         *core_, ticks_, Clock::now(), [this] { drive(); }, std::forward<Fn>(fn));
   }
   void on_tick();
+  /// After anything reached the core: publish the view, arm the tick timer for the core's next
+  /// due tick, and leave input unread while the core says it can wait (see input_can_wait()).
+  void settle();
   void on_frame(NodeId from, std::string_view payload);
   void on_incoming_lost(NodeId from);
   void drive();  ///< drains the core's output until it has none
@@ -90,6 +93,9 @@ class Node::Impl {
   Output out_;
   std::vector<Envelope> to_self_;
   runtime::RttTracker rtt_;
+  /// The heartbeat round in flight is one the RTT histogram samples: its answers are read as they
+  /// arrive, so their round trips are not stretched by deferred reading.
+  bool rtt_sampling_ = false;
   std::map<NodeId, Clock::time_point> last_malformed_log_;
   std::atomic<bool> running_{false};
   std::atomic<bool> stopping_{false};

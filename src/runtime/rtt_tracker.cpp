@@ -9,6 +9,7 @@ const std::vector<double>& RttTracker::bounds_seconds() {
 }
 
 void RttTracker::sent(NodeId peer, std::uint64_t round, Clock::time_point at) {
+  if (!sampled(round)) return;
   slots_[peer][round % kRemembered] = Slot{round, at};
 }
 

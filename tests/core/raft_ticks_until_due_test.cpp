@@ -54,14 +54,18 @@ TEST(RaftTicksUntilDue, CheckQuorumStepDownIsNotSleptThrough) {
   EXPECT_NE(node.status().role, Role::Leader) << "check-quorum stepped the isolated leader down";
 }
 
-/// Random faults over many seeds; after every tick and delivery every node's due tick is honest.
-void sweep(std::uint64_t seed, const ConfigTweak& tweak) {
+/// Random faults over many seeds; after every tick and delivery every node's due tick is honest,
+/// and so is its input_can_wait(). Returns how often a node said its input could wait.
+std::uint64_t sweep(std::uint64_t seed, const ConfigTweak& tweak) {
   RaftCluster cluster(5, seed, tweak);
   std::string failure;
-  cluster.on_event = [&failure](RaftCluster& c) {
+  std::uint64_t waited = 0;
+  cluster.on_event = [&failure, &waited](RaftCluster& c) {
     if (!failure.empty()) return;
     for (std::size_t id = 1; id <= c.size(); ++id) {
-      failure = quiet_until_due(c.node(static_cast<NodeId>(id)));
+      const auto& node = c.node(static_cast<NodeId>(id));
+      failure = quiet_until_due(node);
+      if (failure.empty()) failure = waits_harmlessly(node, &waited);
       if (!failure.empty()) return;
     }
   };
@@ -98,6 +102,7 @@ void sweep(std::uint64_t seed, const ConfigTweak& tweak) {
     cluster.deliver_all();
   }
   EXPECT_EQ(failure, "") << "seed " << seed;
+  return waited;
 }
 
 TEST(RaftTicksUntilDue, HonestUnderFaultsWithDefaults) {
@@ -114,6 +119,17 @@ TEST(RaftTicksUntilDue, HonestWithPreferredLeaderAndNoLease) {
       c.resign_hold_ticks = 15;
     });
   }
+}
+
+// Heartbeats every 5 ticks against an 8-tick lease and a 10-tick check-quorum window: answers a
+// heartbeat late would cost the lease, and an isolated leader's check-quorum verdict can fall
+// before its next heartbeat. Both are what input_can_wait() must see coming.
+TEST(RaftTicksUntilDue, InputWaitsOnlyWhenHarmlessWithSlowHeartbeats) {
+  std::uint64_t waited = 0;
+  for (std::uint64_t seed = 1; seed <= 60; ++seed) {
+    waited += sweep(seed, [](raft::Config& c) { c.heartbeat_interval_ticks = 5; });
+  }
+  EXPECT_GT(waited, 1000u) << "a steady leader should often be able to wait";
 }
 
 TEST(RaftTicksUntilDue, HonestWithoutPreVoteOrCheckQuorum) {

@@ -27,6 +27,7 @@ using test::has_event;
 using test::observe;
 using test::Observed;
 using test::quiet_until_due;
+using test::waits_harmlessly;
 
 /// Ticks `node` through the ticks before its due one (which must stay quiet), then the due one.
 /// Returns the due tick's output.
@@ -50,6 +51,7 @@ Output sleep_and_wake(Elector& node) {
 struct Core {
   std::string name;
   std::function<std::unique_ptr<Elector>(NodeId, std::size_t, HardState, Rng)> make;
+  bool leader_defers_input = false;  ///< its leader answers input_can_wait() with true
 };
 
 Core bully_core() {
@@ -68,19 +70,23 @@ Core ring_core(std::string name, std::uint32_t election_timeout_ticks) {
 }
 
 Core paxos_core(std::string name, std::uint32_t heartbeat_interval_ticks) {
-  return {std::move(name), [=](NodeId id, std::size_t members, HardState restored, Rng rng) {
+  return {std::move(name),
+          [=](NodeId id, std::size_t members, HardState restored, Rng rng) {
             paxos::Config c = paxos_test::test_config(id, members);
             c.heartbeat_interval_ticks = heartbeat_interval_ticks;
             return std::make_unique<paxos::PaxosElector>(c, restored, rng);
-          }};
+          },
+          true};
 }
 
 Core zab_core(std::string name, std::uint32_t heartbeat_interval_ticks) {
-  return {std::move(name), [=](NodeId id, std::size_t members, HardState restored, Rng rng) {
+  return {std::move(name),
+          [=](NodeId id, std::size_t members, HardState restored, Rng rng) {
             zab::Config c = zab_test::test_config(id, members);
             c.heartbeat_interval_ticks = heartbeat_interval_ticks;
             return std::make_unique<zab::ZabElector>(c, restored, rng);
-          }};
+          },
+          true};
 }
 
 struct SweepCase {
@@ -118,8 +124,9 @@ std::vector<SweepCase> sweep_cases() {
 class TicksUntilDueSweep : public testing::TestWithParam<SweepCase> {};
 
 /// Random faults (isolation, crashes, restarts, resignations, clock skew, latency, loss) for one
-/// seed; after every tick, delivery, restart and request the touched node's due tick is honest.
-void sweep(const SweepCase& c, std::uint64_t seed) {
+/// seed; after every tick, delivery, restart and request the touched node's due tick is honest,
+/// and so is its input_can_wait(). Returns how often a node said its input could wait.
+std::uint64_t sweep(const SweepCase& c, std::uint64_t seed) {
   const auto members = c.members;
   ElectorCluster cluster(
       members, seed,
@@ -128,8 +135,10 @@ void sweep(const SweepCase& c, std::uint64_t seed) {
       },
       static_cast<std::uint32_t>(seed % 3), seed % 4 == 0 ? 0.05 : 0.0);
   std::string failure;
-  cluster.on_event = [&failure](ElectorCluster& cl, NodeId id) {
+  std::uint64_t waited = 0;
+  cluster.on_event = [&failure, &waited](ElectorCluster& cl, NodeId id) {
     if (failure.empty()) failure = quiet_until_due(cl.node(id));
+    if (failure.empty()) failure = waits_harmlessly(cl.node(id), &waited);
   };
   Rng rng(seed * 7919);
   const auto random_node = [&] { return static_cast<NodeId>(rng.uniform(1, members)); };
@@ -167,10 +176,17 @@ void sweep(const SweepCase& c, std::uint64_t seed) {
     cluster.deliver_due();
   }
   EXPECT_EQ(failure, "") << c.core.name << " x" << members << ", seed " << seed;
+  return waited;
 }
 
 TEST_P(TicksUntilDueSweep, NoTickBeforeTheDueOneActs) {
-  for (std::uint64_t seed = 1; seed <= 100; ++seed) sweep(GetParam(), seed);
+  std::uint64_t waited = 0;
+  for (std::uint64_t seed = 1; seed <= 100; ++seed) waited += sweep(GetParam(), seed);
+  if (GetParam().core.leader_defers_input) {
+    EXPECT_GT(waited, 0u) << "a steady leader should be able to leave its input unread";
+  } else {
+    EXPECT_EQ(waited, 0u);
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(AllCores, TicksUntilDueSweep, testing::ValuesIn(sweep_cases()),

@@ -112,6 +112,16 @@ std::uint64_t PaxosElector::ticks_until_due() const {
                   ticks_until(leader->lease.until_ticks(), now_ticks_));
 }
 
+bool PaxosElector::input_can_wait() const {
+  const auto* leader = std::get_if<Leader>(&role_);
+  if (leader == nullptr) return false;
+  const std::uint64_t renewal =
+      now_ticks_ + ticks_until(config_.heartbeat_interval_ticks, leader->heartbeat_elapsed_ticks);
+  // tick_leader() steps down on the first tick the lease no longer holds; the acks that would
+  // extend it must not be left unread past that tick.
+  return leader->lease.valid_at(renewal);
+}
+
 RequestResult PaxosElector::transfer(NodeId /*to*/) {
   return RequestResult::NotSupported;
 }

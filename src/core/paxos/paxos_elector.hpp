@@ -55,6 +55,9 @@ class PaxosElector final : public Elector {
   /// The leader wakes for its next renewal or for the tick its lease lapses, whichever is first;
   /// every other role for its one deadline (leader timeout, backoff or phase timeout).
   std::uint64_t ticks_until_due() const override;
+  /// A leader whose lease, without the acks not yet read, still holds at its next renewal: the
+  /// acks can wait for that tick. (A refused LeaseAck then re-ballots up to a renewal later.)
+  bool input_can_wait() const override;
 
   /// The Paxos messages have no "take over now" (Raft's TimeoutNow): NotSupported. resign() and
   /// letting the target's timeout fire first is the way to move leadership.

@@ -202,7 +202,8 @@ void RaftElector::tick() {
 
 std::uint64_t RaftElector::ticks_until_due() const {
   if (const auto* leader = std::get_if<Leader>(&role_)) {
-    return leader_due_tick(*leader) - now_ticks_;
+    const LeaderDue due = leader_due(*leader);
+    return std::min(due.heartbeat, due.other) - now_ticks_;
   }
   // ElectionTimer::tick() fires when the incremented count reaches the timeout.
   return ticks_until(timer_.timeout_ticks(), timer_.elapsed_ticks());

@@ -55,6 +55,9 @@ class RaftElector final : public Elector {
   /// next heartbeat, the first tick check-quorum could step down, the transfer timeout and the
   /// preferred-leader hand-over, whichever comes first.
   std::uint64_t ticks_until_due() const override;
+  /// A leader with no transfer in progress whose next due tick is only a heartbeat, and whose
+  /// lease (when it has one) holds through that tick: its followers' answers can wait for it.
+  bool input_can_wait() const override;
 
   std::unique_ptr<Elector> clone() const override { return std::make_unique<RaftElector>(*this); }
   std::string_view algorithm() const override { return "raft"; }
@@ -99,8 +102,14 @@ class RaftElector final : public Elector {
   // Ticks per role.
   void tick_election();
   void tick_leader(Leader& leader);
-  /// The absolute tick at which tick_leader() may next act (> now_ticks_).
-  std::uint64_t leader_due_tick(const Leader& leader) const;
+  /// The absolute ticks (> now_ticks_) at which tick_leader() may next act: its next heartbeat,
+  /// and the first tick anything else (check-quorum, a transfer timeout, the preferred leader's
+  /// hand-over) may act.
+  struct LeaderDue {
+    std::uint64_t heartbeat;
+    std::uint64_t other;
+  };
+  LeaderDue leader_due(const Leader& leader) const;
   void broadcast_heartbeat(Leader& leader);
   void start_transfer(Leader& leader, NodeId to, std::size_t to_index);
   void maybe_transfer_to_preferred(Leader& leader);

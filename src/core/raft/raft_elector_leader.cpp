@@ -102,7 +102,7 @@ void RaftElector::tick_leader(Leader& leader) {
   maybe_transfer_to_preferred(leader);
 }
 
-std::uint64_t RaftElector::leader_due_tick(const Leader& leader) const {
+RaftElector::LeaderDue RaftElector::leader_due(const Leader& leader) const {
   // Each candidate below is the first tick at which one branch of tick_leader() can act; a branch
   // whose moment has passed is either acting on the next tick anyway or waits for a message.
   const std::uint64_t next = now_ticks_ + 1;
@@ -110,7 +110,7 @@ std::uint64_t RaftElector::leader_due_tick(const Leader& leader) const {
   // tick_leader() heartbeats when the incremented count reaches the interval.
   const std::uint32_t interval = config_.heartbeat_interval_ticks;
   const std::uint32_t elapsed = leader.heartbeat_elapsed_ticks;
-  std::uint64_t due = now_ticks_ + (interval > elapsed ? interval - elapsed : 1);
+  LeaderDue due{now_ticks_ + (interval > elapsed ? interval - elapsed : 1), kNeverTick};
   const std::uint64_t min_ticks = config_.election_timeout_ticks_min;
   if (config_.check_quorum) {
     // Check-quorum can only change its verdict when a member that counts as active stops counting
@@ -118,20 +118,39 @@ std::uint64_t RaftElector::leader_due_tick(const Leader& leader) const {
     // member's last contact starts at the election tick.
     for (std::size_t i = 0; i < config_.members.size(); ++i) {
       const std::uint64_t stale_at = leader.last_heard_ticks[i] + min_ticks + 1;
-      if (i != self_index_ && stale_at >= next) due = std::min(due, stale_at);
+      if (i != self_index_ && stale_at >= next) due.other = std::min(due.other, stale_at);
     }
   }
   if (leader.transfer_target != kNoNode) {
-    due = std::min(due, at_least_next(leader.transfer_started_tick + transfer_timeout_ticks()));
+    due.other =
+        std::min(due.other, at_least_next(leader.transfer_started_tick + transfer_timeout_ticks()));
   }
   const NodeId preferred = config_.preferred_leader;
   if (preferred != kNoNode && preferred != config_.id && leader.transfer_target == kNoNode &&
       leader.preferred_healthy_since_tick != kNeverTick) {
     // A break in the preferred member's run of acks (last_heard + 2 heartbeats) produces nothing
     // by itself; skipped ticks are still run in order, so only the hand-over needs a wake-up.
-    due = std::min(due, at_least_next(leader.preferred_healthy_since_tick + min_ticks));
+    due.other = std::min(due.other, at_least_next(leader.preferred_healthy_since_tick + min_ticks));
   }
   return due;
+}
+
+bool RaftElector::input_can_wait() const {
+  const auto* leader = std::get_if<Leader>(&role_);
+  // A transfer waits for the target's ack before it sends TimeoutNow: a hand-over is a round
+  // trip, not a heartbeat interval.
+  if (leader == nullptr || leader->transfer_target != kNoNode) return false;
+  const LeaderDue due = leader_due(*leader);
+  // Check-quorum, or the preferred leader's hand-over, at that tick would judge answers it has
+  // not read yet.
+  if (due.other <= due.heartbeat) return false;
+  // Answers extend the lease; without them it must still hold at the heartbeat tick, or the
+  // leader would lose it for lack of reading. Off for the term once a transfer started.
+  if (config_.leader_lease && !leader->transferred_this_term &&
+      !leader->lease.valid_at(due.heartbeat)) {
+    return false;
+  }
+  return true;
 }
 
 void RaftElector::maybe_transfer_to_preferred(Leader& leader) {

@@ -109,6 +109,16 @@ std::uint64_t ZabElector::ticks_until_due() const {
                   ticks_until(quorum_lapse_tick(*leading), now_ticks_));
 }
 
+bool ZabElector::input_can_wait() const {
+  const auto* leading = std::get_if<Leading>(&role_);
+  if (leading == nullptr) return false;
+  const std::uint64_t ping =
+      now_ticks_ + ticks_until(config_.heartbeat_interval_ticks, leading->heartbeat_elapsed_ticks);
+  // tick_leading() steps down at the quorum's lapse tick; unread PingAcks must not let it come
+  // first.
+  return quorum_lapse_tick(*leading) > ping;
+}
+
 RequestResult ZabElector::transfer(NodeId /*to*/) {
   return RequestResult::NotSupported;
 }

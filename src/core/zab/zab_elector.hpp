@@ -54,6 +54,10 @@ class ZabElector final : public Elector {
   /// whichever is first; every other role for its next deadline (finalize wait, notification
   /// resend, epoch or leader timeout). A node not yet announced is due at once.
   std::uint64_t ticks_until_due() const override;
+  /// An established leader whose PingAck quorum, without the PingAcks not yet read, is still
+  /// recent at its next Ping: they can wait for that tick. (A follower's FollowerInfo then waits up
+  /// to a Ping interval too.)
+  bool input_can_wait() const override;
 
   /// FLE picks the leader by vote order; there is no hand-over. NotSupported.
   RequestResult transfer(NodeId to) override;

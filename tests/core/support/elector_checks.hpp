@@ -1,5 +1,6 @@
-// Checks that hold for any core behind the Elector interface: events in an output batch, and
-// ticks_until_due()'s promise that the ticks before the due one change nothing.
+// Checks that hold for any core behind the Elector interface: events in an output batch,
+// ticks_until_due()'s promise that the ticks before the due one change nothing, and
+// input_can_wait()'s promise that the due tick, run without the input left unread, costs nothing.
 #pragma once
 
 #include <cstdint>
@@ -49,6 +50,31 @@ inline std::string quiet_until_due(const Elector& node) {
              std::string(to_string(node.status().role)) + ")";
     }
   }
+  return "";
+}
+
+/// When `node` says input_can_wait(), runs a clone through its due tick with no input at all (the
+/// worst case: every message left unread); it must keep its role and term, and its lease if it
+/// holds one. Returns what went wrong, or "". Counts in `waited` how often the node could wait.
+inline std::string waits_harmlessly(const Elector& node, std::uint64_t* waited = nullptr) {
+  if (!node.input_can_wait()) return "";
+  if (waited) ++*waited;
+  const std::unique_ptr<Elector> copy = node.clone();
+  Output sink;
+  copy->take_output(sink);
+  const Status before = copy->status();
+  const std::uint64_t due = copy->ticks_until_due();
+  for (std::uint64_t k = 0; k < due; ++k) copy->tick();
+  const Status after = copy->status();
+  const std::string who = std::string(node.algorithm()) + " node " + std::to_string(before.id) +
+                          " (role " + std::string(to_string(before.role)) + ", term " +
+                          std::to_string(before.term) + ") said its input could wait " +
+                          std::to_string(due) + " ticks, ";
+  if (after.role != before.role || after.term != before.term) {
+    return who + "but without it became " + std::string(to_string(after.role)) + " in term " +
+           std::to_string(after.term);
+  }
+  if (before.lease_valid && !after.lease_valid) return who + "but without it lost its lease";
   return "";
 }
 

@@ -1,0 +1,108 @@
+// TcpTransport::set_input_deferred(): frames that arrive while input is deferred wait in the
+// kernel until read_deferred_input() or until deferring ends, without waking the loop; closes and
+// floods still get through at once.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "net/frame.hpp"
+#include "net/tcp_transport.hpp"
+#include "transport_harness.hpp"
+
+namespace baton::net {
+namespace {
+
+using harness::Harness;
+using ::testing::ElementsAre;
+using namespace std::chrono_literals;
+
+/// Long enough for a frame on loopback to arrive many times over.
+constexpr auto kWouldHaveArrived = 150ms;
+
+TEST(TcpDeferredInput, FramesWaitUntilReadAndArriveInOrder) {
+  Harness h({1, 2});
+  auto& a = h.start(h.config(1, {2}));
+  auto& b = h.start(h.config(2, {1}));
+  ASSERT_TRUE(h.run_until([&] { return h.linked(1, 2); }));
+  a.transport->set_input_deferred(true);
+  b.transport->send(1, "one");
+  b.transport->send(1, "two");
+  h.run_for(kWouldHaveArrived);
+  EXPECT_TRUE(a.frames.empty()) << "deferred input was delivered before it was read";
+
+  a.transport->read_deferred_input();
+  ASSERT_TRUE(h.run_until([&] { return a.frames.size() == 2; }, 1000ms));
+  EXPECT_THAT(a.payloads_from(2), ElementsAre("one", "two"));
+
+  // Still deferred after that read: the next frame waits again.
+  b.transport->send(1, "three");
+  h.run_for(kWouldHaveArrived);
+  EXPECT_EQ(a.frames.size(), 2u) << "deferring ended after one read";
+
+  // Ending the deferral reads what waits, at once.
+  a.transport->set_input_deferred(false);
+  ASSERT_TRUE(h.run_until([&] { return a.frames.size() == 3; }, 1000ms));
+  b.transport->send(1, "four");
+  ASSERT_TRUE(h.run_until([&] { return a.frames.size() == 4; }, 1000ms));
+  EXPECT_THAT(a.payloads_from(2), ElementsAre("one", "two", "three", "four"));
+  EXPECT_TRUE(a.malformed.empty());
+}
+
+TEST(TcpDeferredInput, ReadingWithNothingWaitingKeepsDeferring) {
+  // An empty socket must not be left reading as frames arrive: that would cost the wake-up that
+  // deferring saves.
+  Harness h({1, 2});
+  auto& a = h.start(h.config(1, {2}));
+  auto& b = h.start(h.config(2, {1}));
+  ASSERT_TRUE(h.run_until([&] { return h.linked(1, 2); }));
+  a.transport->set_input_deferred(true);
+  a.transport->read_deferred_input();
+  h.run_for(20ms);
+  b.transport->send(1, "late");
+  h.run_for(kWouldHaveArrived);
+  EXPECT_TRUE(a.frames.empty());
+  a.transport->read_deferred_input();
+  ASSERT_TRUE(h.run_until([&] { return a.frames.size() == 1; }, 1000ms));
+}
+
+TEST(TcpDeferredInput, AConnectionMadeWhileDeferringIsDeferredToo) {
+  Harness h({1, 2});
+  auto& a = h.start(h.config(1, {2}));
+  a.transport->set_input_deferred(true);
+  auto& b = h.start(h.config(2, {1}));
+  ASSERT_TRUE(h.run_until([&] { return h.linked(1, 2); }));
+  b.transport->send(1, "after the handshake");
+  h.run_for(kWouldHaveArrived);
+  EXPECT_TRUE(a.frames.empty());
+  a.transport->read_deferred_input();
+  ASSERT_TRUE(h.run_until([&] { return a.frames.size() == 1; }, 1000ms));
+}
+
+TEST(TcpDeferredInput, APeerThatStopsIsStillSeenAtOnce) {
+  Harness h({1, 2});
+  auto& a = h.start(h.config(1, {2}));
+  h.start(h.config(2, {1}));
+  ASSERT_TRUE(h.run_until([&] { return h.linked(1, 2); }));
+  a.transport->set_input_deferred(true);
+  h.kill(2);
+  ASSERT_TRUE(h.run_until([&] { return !a.lost.empty(); }, 1000ms));
+  EXPECT_THAT(a.lost, ElementsAre(2u));
+}
+
+TEST(TcpDeferredInput, AFloodIsReadWithoutWaiting) {
+  // What waits is bounded: past the low-water mark the kernel wakes the loop as usual.
+  Harness h({1, 2});
+  auto& a = h.start(h.config(1, {2}));
+  auto& b = h.start(h.config(2, {1}));
+  ASSERT_TRUE(h.run_until([&] { return h.linked(1, 2); }));
+  a.transport->set_input_deferred(true);
+  const std::string big(kMaxFramePayloadBytes, 'x');
+  b.transport->send(1, big);
+  b.transport->send(1, big);
+  ASSERT_TRUE(h.run_until([&] { return !a.frames.empty(); }, 2000ms));
+  EXPECT_EQ(a.frames.front().second.size(), big.size());
+}
+
+}  // namespace
+}  // namespace baton::net
