@@ -119,6 +119,9 @@ struct NodeMetrics {
   Term term = 0;           ///< gauge
   std::uint64_t elections_started = 0;
   std::uint64_t leader_changes = 0;
+  /// Peers' messages this node left unread until its next due tick, then read in one go (one per
+  /// peer and wake-up; see docs/runtime.md, "Input that can wait waits").
+  std::uint64_t deferred_reads = 0;
   std::map<std::string, std::uint64_t> messages_sent;      ///< by message type name
   std::map<std::string, std::uint64_t> messages_received;  ///< by message type name
   std::map<NodeId, std::uint64_t> malformed_frames;        ///< by peer (0 = before handshake)

@@ -56,14 +56,15 @@ void IncomingConnection::set_deferred(bool deferred) {
   set_low_watermark(deferred);
 }
 
-void IncomingConnection::read_deferred() {
-  if (state_ != State::Open || !watermark_raised_) return;
+bool IncomingConnection::read_deferred() {
+  if (state_ != State::Open || !watermark_raised_) return false;
   // Lowered on an empty socket, the mark would stay low until the next frame arrived and woke the
   // loop for it: exactly the wake-up deferring saves.
   asio::error_code error;
-  if (socket_.available(error) == 0 && !error) return;
+  if (socket_.available(error) == 0 && !error) return false;
   // The read that this wakes raises the mark again (see read()).
   set_low_watermark(false);
+  return true;
 }
 
 void IncomingConnection::set_low_watermark(bool raised) {

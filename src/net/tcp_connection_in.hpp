@@ -49,8 +49,9 @@ class IncomingConnection : public std::enable_shared_from_this<IncomingConnectio
   /// read_deferred(). Turning it off reads at once whatever waits.
   void set_deferred(bool deferred);
   /// Reads what has arrived while deferred; the frames reach the owner from the loop shortly
-  /// after, and the connection is deferred again after that read if it still should be.
-  void read_deferred();
+  /// after, and the connection is deferred again after that read if it still should be. False if
+  /// nothing was waiting (or the connection is not deferred).
+  bool read_deferred();
   /// Closes the socket and cancels the timer; the owner is not called again.
   void close();
   /// The peer that completed the handshake, kNoNode before.

@@ -129,9 +129,11 @@ class TcpTransport::Impl final : public IncomingConnection::Owner {
     for (auto& [id, connection] : incoming_) connection->set_deferred(deferred);
   }
 
-  void read_deferred_input() {
-    if (!input_deferred_) return;
-    for (auto& [id, connection] : incoming_) connection->read_deferred();
+  std::size_t read_deferred_input() {
+    if (!input_deferred_) return 0;
+    std::size_t waiting = 0;
+    for (auto& [id, connection] : incoming_) waiting += connection->read_deferred() ? 1 : 0;
+    return waiting;
   }
 
   // IncomingConnection::Owner
@@ -299,8 +301,8 @@ PeerTransportStats TcpTransport::peer_stats(NodeId peer) const {
 void TcpTransport::set_input_deferred(bool deferred) {
   impl_->set_input_deferred(deferred);
 }
-void TcpTransport::read_deferred_input() {
-  impl_->read_deferred_input();
+std::size_t TcpTransport::read_deferred_input() {
+  return impl_->read_deferred_input();
 }
 std::uint64_t TcpTransport::anonymous_malformed_frames() const {
   return impl_->anonymous_malformed_frames();

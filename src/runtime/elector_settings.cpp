@@ -33,12 +33,17 @@ sim::Scenario settings_of(const NodeOptions& options) {
   sim::Scenario scenario;
   scenario.algorithm = options.algorithm;
   scenario.nodes = members;
+  bool defer_input_given = false;
   for (const auto& [key, value] : options.settings) {
     if (key == "algorithm" || key == "nodes") {
       throw NodeError("setting '" + key + "' is set by the node's own options, not a setting");
     }
     if (auto error = sim::apply_setting(scenario, key, value)) throw NodeError("setting " + *error);
+    defer_input_given |= key == "defer-input";
   }
+  // A node defers input unless told not to; the simulator does not by default, so that the runs
+  // of a seed recorded before deferral existed replay unchanged.
+  if (!defer_input_given) scenario.defer_input = true;
   if (options.campaign_on_leader_reset) {
     if (options.algorithm != "raft") {
       throw NodeError("campaign-on-leader-reset is implemented for raft only");

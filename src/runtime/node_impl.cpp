@@ -168,14 +168,18 @@ void Node::Impl::on_tick() {
   with_current_ticks([] {});
   // What waited for this tick: the core said it could (input_can_wait()), so the tick just run
   // acted the same without it. It is handed over in this same wake-up.
-  transport_->read_deferred_input();
+  if (const std::size_t waiting = transport_->read_deferred_input()) {
+    std::lock_guard lock(mu_);
+    metrics_.deferred_reads += waiting;
+  }
   settle();
 }
 
 void Node::Impl::settle() {
   publish();
   arm_tick_timer();
-  transport_->set_input_deferred(core_->input_can_wait() && !rtt_sampling_);
+  transport_->set_input_deferred(settings_.defer_input && core_->input_can_wait() &&
+                                 !rtt_sampling_);
 }
 
 void Node::Impl::on_frame(NodeId from, std::string_view payload) {

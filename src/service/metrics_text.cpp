@@ -155,6 +155,9 @@ std::string render_metrics(const NodeStatus& status, const NodeMetrics& metrics)
               metrics.elections_started);
   out.counter("baton_leader_changes_total", "Changes of the leader this node knows.",
               metrics.leader_changes);
+  out.counter("baton_deferred_reads_total",
+              "Reads of a peer's messages left waiting until this node's next due tick.",
+              metrics.deferred_reads);
   out.labelled("baton_messages_sent_total", "counter", "Messages sent, by message type.", "type",
                metrics.messages_sent, identity, count);
   out.labelled("baton_messages_received_total", "counter", "Messages received, by message type.",

@@ -230,6 +230,7 @@ void Simulation::on_tick(NodeId id) {
   node.core->tick();
   if (node.core->has_output()) drain_output(id);
   update_status(id);
+  if (!node.held.empty()) maybe_read_held_input(id);
   ++node.next_tick_k;
   queue_.push(Event{node.clock.instant(node.next_tick_k, tick_us_), 0, EventKind::Tick, id, 0,
                     node.timer_gen});
@@ -250,14 +251,73 @@ void Simulation::on_deliver(std::uint32_t slot) {
     free_slot(slot);
     return;
   }
-  if (nodes_[to].paused) {
-    nodes_[to].inbox.push_back(slot);
+  Node& node = nodes_[to];
+  if (node.paused) {
+    node.inbox.push_back(slot);
     return;
   }
-  nodes_[to].core->step(env);
+  // defer-input models the runtime, which leaves its sockets unread while the core says its input
+  // can wait. A message a node addresses to itself is handed back by its driver, not read from a
+  // socket, so it is never held.
+  if (scenario_.defer_input && env.from != to) {
+    if (node.core->input_can_wait()) {
+      hold_input(to, slot);
+      return;
+    }
+    // Not reached while every change of the core is followed by maybe_read_held_input(); kept so
+    // a message can never overtake one held before it.
+    if (!node.held.empty()) read_held_input(to, InputFate::ReadCannotWait);
+  }
+  step_message(to, slot);
+  if (!node.held.empty()) maybe_read_held_input(to);
+}
+
+void Simulation::step_message(NodeId id, std::uint32_t slot) {
+  Node& node = nodes_[id];
+  node.core->step(pool_[slot]);
   free_slot(slot);
-  if (nodes_[to].core->has_output()) drain_output(to);
-  update_status(to);
+  if (node.core->has_output()) drain_output(id);
+  update_status(id);
+}
+
+void Simulation::hold_input(NodeId id, std::uint32_t slot) {
+  Node& node = nodes_[id];
+  if (node.held.empty()) {
+    // The runtime reads its sockets right after the core's next due tick has run: that tick is
+    // fixed now, when the first message is left unread.
+    node.held_until_tick = node.ticks + node.core->ticks_until_due();
+    record({now_,
+            TraceKind::Input,
+            static_cast<std::uint8_t>(InputFate::Held),
+            id,
+            0,
+            0,
+            node.held_until_tick,
+            0,
+            {}});
+  }
+  node.held.push_back(slot);
+  ++result_.messages_deferred;
+}
+
+void Simulation::read_held_input(NodeId id, InputFate fate) {
+  Node& node = nodes_[id];
+  std::vector<std::uint32_t> held;
+  held.swap(node.held);
+  record({now_, TraceKind::Input, static_cast<std::uint8_t>(fate), id, 0, 0, held.size(), 0, {}});
+  for (std::uint32_t slot : held) step_message(id, slot);  // in arrival order
+  held.clear();
+  if (node.held.empty()) node.held.swap(held);  // keep the capacity
+}
+
+void Simulation::maybe_read_held_input(NodeId id) {
+  const Node& node = nodes_[id];
+  if (node.held.empty() || node.crashed || node.paused) return;
+  if (node.ticks >= node.held_until_tick) {
+    read_held_input(id, InputFate::ReadAtDueTick);
+  } else if (!node.core->input_can_wait()) {
+    read_held_input(id, InputFate::ReadCannotWait);
+  }
 }
 
 void Simulation::on_writer(NodeId id) {
@@ -518,6 +578,20 @@ void Simulation::update_status(NodeId id) {
 
 void Simulation::crash(NodeId id, bool wipe) {
   Node& node = nodes_[id];
+  if (!node.held.empty()) {
+    // Input held under defer-input was still in the dead process's sockets: gone, like the inbox.
+    record({now_,
+            TraceKind::Input,
+            static_cast<std::uint8_t>(InputFate::Dropped),
+            id,
+            0,
+            0,
+            node.held.size(),
+            0,
+            {}});
+    for (std::uint32_t slot : node.held) free_slot(slot);
+    node.held.clear();
+  }
   if (id == store_id_) {
     // A store outage: the service is unreachable, its data is kept (it stands for a replicated
     // etcd or ZooKeeper that lost quorum). Messages to it are lost; its clock does not run for it.
@@ -593,7 +667,8 @@ void Simulation::resume(NodeId id) {
   // Order on waking (decided): disk completions that finished meanwhile; then every missed tick one
   // by one (a real runtime catches up elapsed monotonic time first, which is how a paused leader
   // notices its lease expired); then one write if the writer's timer fell due during the pause (the
-  // classic stale write after a GC pause); then the messages that queued up, in arrival order.
+  // classic stale write after a GC pause); then the messages that queued up, in arrival order:
+  // under defer-input, first those held before the pause (unless a catch-up tick read them).
   while (node.disk_done_deferred > 0 && !node.crashed) {
     --node.disk_done_deferred;
     complete_disk_write(id);
@@ -603,6 +678,7 @@ void Simulation::resume(NodeId id) {
     node.core->tick();
     if (node.core->has_output()) drain_output(id);
     update_status(id);
+    if (!node.held.empty()) maybe_read_held_input(id);
     ++node.next_tick_k;
   }
   queue_.push(Event{node.clock.instant(node.next_tick_k, tick_us_), 0, EventKind::Tick, id, 0,
@@ -615,6 +691,7 @@ void Simulation::resume(NodeId id) {
     queue_.push(Event{node.clock.instant(node.next_write_k, writer_us_), 0, EventKind::WriterFire,
                       id, 0, node.timer_gen});
   }
+  if (!node.held.empty()) read_held_input(id, InputFate::ReadOnResume);
   std::vector<std::uint32_t> inbox;
   inbox.swap(node.inbox);
   for (std::uint32_t slot : inbox) {
@@ -622,10 +699,7 @@ void Simulation::resume(NodeId id) {
       free_slot(slot);
       continue;
     }
-    node.core->step(pool_[slot]);
-    free_slot(slot);
-    if (node.core->has_output()) drain_output(id);
-    update_status(id);
+    step_message(id, slot);
   }
   inbox.clear();
   if (node.inbox.empty()) node.inbox.swap(inbox);  // keep the capacity

@@ -86,6 +86,10 @@ class Simulation {
     std::uint64_t ticks = 0;
     bool writer_missed = false;
     std::vector<std::uint32_t> inbox;  ///< message slots that arrived while paused
+    /// defer-input: message slots the core let wait, in arrival order (the runtime leaves them in
+    /// its sockets), and the tick after which they are read.
+    std::vector<std::uint32_t> held;
+    std::uint64_t held_until_tick = 0;
     std::deque<Batch> disk;
     Micros disk_free_at = 0;  ///< when the (serial) disk finishes its last accepted write
     std::uint32_t disk_done_deferred = 0;
@@ -122,6 +126,15 @@ class Simulation {
   std::unique_ptr<Elector> build_core(NodeId id);
   void start_timers(NodeId id);
   void drain_output(NodeId id);
+  /// Hands one message to the core: step, then its output and status.
+  void step_message(NodeId id, std::uint32_t slot);
+  /// defer-input: holds `slot` for node `id` (whose core says input_can_wait()).
+  void hold_input(NodeId id, std::uint32_t slot);
+  /// defer-input: steps everything `id` holds, in arrival order; `fate` is what the trace says.
+  void read_held_input(NodeId id, InputFate fate);
+  /// defer-input: reads the held input once the due tick has run or the core no longer lets it
+  /// wait. Called after every tick and request, and after a message stepped past the hold.
+  void maybe_read_held_input(NodeId id);
   void complete_disk_write(NodeId id);
   void send(const Envelope& envelope);
   void attempt_write(NodeId id);

@@ -310,6 +310,7 @@ void Simulation::on_fault(const Fault& fault) {
         const RequestResult r = nodes_[id].core->resign();
         if (nodes_[id].core->has_output()) drain_output(id);
         update_status(id);
+        maybe_read_held_input(id);  // a leader that resigned no longer lets its input wait
         hit_leader |= id == acked && r == RequestResult::Ok;
       }
       break;
@@ -330,6 +331,7 @@ void Simulation::on_fault(const Fault& fault) {
                   std::string(to_string(r)))});
       if (nodes_[from].core->has_output()) drain_output(from);
       update_status(from);
+      maybe_read_held_input(from);  // a transfer waits for the target's answer, not a heartbeat
       hit_leader = from == acked && r == RequestResult::Ok;
       break;
     }

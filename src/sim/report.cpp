@@ -81,6 +81,7 @@ nlohmann::json sweep_json(const SweepReport& r) {
     by_type[std::string(message_counter_name(i))] = r.messages_sent[i];
   }
   j["messages_by_type"] = by_type;
+  j["messages_deferred"] = r.messages_deferred;
   j["events"] = r.events;
   j["events_per_second"] = r.events_per_second;
   j["wall_seconds"] = r.wall_seconds;
@@ -140,6 +141,8 @@ std::string to_text(const SweepReport& r) {
     s += '=';
     s += std::to_string(r.messages_sent[i]);
   }
+  // Only with defer-input on, so reports of runs without it read as before.
+  if (r.messages_deferred > 0) s += "; deferred " + std::to_string(r.messages_deferred);
   s += "\n";
   s += "events " + std::to_string(r.events) + " in " + fmt("%.3f", r.wall_seconds) + "s wall (" +
        fmt("%.0f", r.events_per_second) + " events/s)\n";

@@ -201,6 +201,10 @@ struct Scenario {
   std::uint32_t nodes = 5;
   Micros duration = 10'000'000;
   double tick_ms = 1;
+  /// Deferred input, as the runtime does it: a message for a node whose core says
+  /// input_can_wait() is held and handed to step() right after that node's next due tick (or as
+  /// soon as the core stops saying so). Off: every message is stepped the instant it arrives.
+  bool defer_input = false;
   RaftSettings raft;
   BullySettings bully;
   RingSettings ring;

@@ -244,6 +244,9 @@ const std::vector<Setting>& table() {
     add("tick-ms", "MS", "length of one logical tick",
         millis([](Scenario& s) -> double& { return s.tick_ms; }, false));
     add("description", "TEXT", "free text shown in reports", apply_description);
+    add("defer-input", "on|off",
+        "hold a node's input until its next due tick while its core says it can wait",
+        on_off([](Scenario& s) -> bool& { return s.defer_input; }));
     // Raft.
     add("election-timeout-ms", "MIN-MAX",
         "randomized election timeout (other algorithms: leader timeout)",

@@ -85,6 +85,7 @@ SweepReport sweep(const Scenario& scenario, std::uint64_t first_seed, std::uint6
     report.leaders_elected += r.leaders_elected;
     for (std::size_t i = 0; i < kMessageCounterSlots; ++i)
       report.messages_sent[i] += r.messages_sent[i];
+    report.messages_deferred += r.messages_deferred;
     if (r.time_to_first_leader_ms) first_leader.push_back(*r.time_to_first_leader_ms);
     failovers.insert(failovers.end(), r.failover_ms.begin(), r.failover_ms.end());
     const double mpe = static_cast<double>(r.election_messages) /

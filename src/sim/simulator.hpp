@@ -45,6 +45,9 @@ struct RunResult {
   std::uint64_t leaders_elected = 0;
   std::array<std::uint64_t, kMessageCounterSlots> messages_sent{};
   std::uint64_t election_messages = 0;  ///< vote/pre-vote/TimeoutNow traffic
+  /// Messages held for a later tick because the receiving core said input_can_wait()
+  /// (Scenario::defer_input); 0 when deferral is off.
+  std::uint64_t messages_deferred = 0;
   std::uint64_t writes_attempted = 0, writes_accepted = 0, writes_rejected = 0;
   std::uint64_t stale_writes_accepted = 0;
   std::uint64_t events = 0;
@@ -95,6 +98,7 @@ struct SweepReport {
   std::uint64_t writes_accepted = 0, writes_rejected = 0;
   std::uint64_t elections = 0, pre_vote_rounds = 0, terms_started = 0, leaders_elected = 0;
   std::array<std::uint64_t, kMessageCounterSlots> messages_sent{};
+  std::uint64_t messages_deferred = 0;  ///< summed RunResult::messages_deferred
   Distribution time_to_first_leader_ms;
   Distribution failover_ms;
   std::vector<double> failover_samples_ms;  ///< every failover measured, sorted (for charts)

@@ -126,6 +126,22 @@ std::string body(const TraceRecord& r) {
       }
       return s;
     }
+    case TraceKind::Input: {
+      const std::string held = std::to_string(r.value) + " held message(s)";
+      switch (static_cast<InputFate>(r.sub)) {
+        case InputFate::Held:
+          return "holds its input until tick " + std::to_string(r.value);
+        case InputFate::ReadAtDueTick:
+          return "reads " + held + " after its due tick";
+        case InputFate::ReadCannotWait:
+          return "reads " + held + " early: its input can no longer wait";
+        case InputFate::ReadOnResume:
+          return "reads " + held + " on resume";
+        case InputFate::Dropped:
+          return "lost " + held + " in the crash";
+      }
+      return held;
+    }
     case TraceKind::Note:
       return std::string(r.text);
   }

@@ -25,11 +25,16 @@ enum class TraceKind : std::uint8_t {
   AckLost,       ///< no node is quorum-acknowledged any more
   Failover,      ///< a failover measurement ended; `value` = microseconds
   Write,         ///< node's write with token `value` reached the resource; `sub` = WriteFate
+  Input,         ///< defer-input: `sub` = InputFate; `value` = the due tick (Held) or a count
   Note,          ///< free text
 };
 
 enum class SendFate : std::uint8_t { Sent, Lost, Blocked, Duplicated };
 enum class WriteFate : std::uint8_t { Accepted, Rejected, Stale, Sent, Lost };
+/// What became of a node's held input (defer-input): it started holding, read what it held at the
+/// due tick, read it early because the core no longer let it wait, read it on resume, or lost it
+/// in a crash.
+enum class InputFate : std::uint8_t { Held, ReadAtDueTick, ReadCannotWait, ReadOnResume, Dropped };
 
 struct TraceRecord {
   Micros time = 0;

@@ -124,6 +124,53 @@ TEST_P(RuntimeAlgorithms, ThreeNodesElectAndFailOver) {
 INSTANTIATE_TEST_SUITE_P(EveryRuntimeAlgorithm, RuntimeAlgorithms,
                          ::testing::Values("raft", "bully", "ring", "paxos", "zab"));
 
+// An idle leader leaves its followers' answers unread until its next heartbeat (the core says
+// input_can_wait()); nobody else does, and `defer-input off` turns it off.
+class RuntimeDeferredInput : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(RuntimeDeferredInput, OnlyTheLeaderDefersAndOnlyWhenAllowed) {
+  for (const char* defer : {"on", "off"}) {
+    SCOPED_TRACE(std::string("defer-input ") + defer);
+    LocalNodes cluster(3);
+    for (unsigned id = 1; id <= 3; ++id) {
+      auto o = cluster.options(id, {{"defer-input", defer}});
+      o.algorithm = GetParam();
+      cluster.nodes[id - 1] = std::make_unique<Node>(o);
+    }
+    cluster.start_all();
+    const NodeId leader = cluster.wait_leader(10s);
+    ASSERT_NE(leader, 0u);
+    Node& l = *cluster.nodes[leader - 1];
+    // 40 heartbeat intervals, or until the leader has read deferred input and, on Raft, measured
+    // a sampled round trip.
+    const auto deadline = std::chrono::steady_clock::now() + 600ms;
+    const bool raft = GetParam() == "raft";
+    while (std::chrono::steady_clock::now() < deadline) {
+      const NodeMetrics m = l.metrics();
+      if (m.deferred_reads > 0 && (!raft || m.heartbeat_rtt_count > 0)) break;
+      std::this_thread::sleep_for(10ms);
+    }
+    ASSERT_EQ(cluster.wait_leader(1s), leader) << "leadership moved: the test needs a steady one";
+    const NodeMetrics m = l.metrics();
+    if (std::string(defer) == "on") {
+      EXPECT_GT(m.deferred_reads, 0u);
+    } else {
+      EXPECT_EQ(m.deferred_reads, 0u);
+    }
+    if (raft) {
+      EXPECT_GT(m.heartbeat_rtt_count, 0u) << "one round in ten is still measured";
+    }
+    for (unsigned id = 1; id <= 3; ++id) {
+      if (id != leader) {
+        EXPECT_EQ(cluster.nodes[id - 1]->metrics().deferred_reads, 0u) << "follower " << id;
+      }
+    }
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(LeadersThatGetAnswers, RuntimeDeferredInput,
+                         ::testing::Values("raft", "paxos", "zab"));
+
 TEST(RuntimeNode, SurvivorsElectANewLeaderWhenTheLeaderStops) {
   LocalNodes cluster(3);
   cluster.start_all();

@@ -22,6 +22,9 @@ struct FakeSpec {
   NodeId send_to = kNoNode;              ///< sends a Heartbeat{term, round = tick} here...
   std::uint64_t send_every = 0;          ///< ...every this many ticks (0 = never)
   bool persist_sends = false;            ///< each send's batch carries hard_state{term = tick}
+  std::uint64_t due_every = 0;  ///< ticks_until_due(): the next multiple of this (0 = every tick)
+  std::uint64_t wait_from_tick = 0;   ///< input_can_wait() from this tick count on (0 = never)...
+  std::uint64_t wait_until_tick = 0;  ///< ...until this one (0 = no end), and until resign()
 };
 
 struct Arrival {
@@ -75,7 +78,15 @@ class FakeElector : public Elector {
   RequestResult transfer(NodeId) override { return RequestResult::NotSupported; }
   RequestResult resign() override {
     leading_ = false;
+    resigned_ = true;
     return RequestResult::Ok;
+  }
+  std::uint64_t ticks_until_due() const override {
+    return spec_.due_every == 0 ? 1 : spec_.due_every - ticks_ % spec_.due_every;
+  }
+  bool input_can_wait() const override {
+    return spec_.wait_from_tick != 0 && ticks_ >= spec_.wait_from_tick &&
+           (spec_.wait_until_tick == 0 || ticks_ < spec_.wait_until_tick) && !resigned_;
   }
   std::unique_ptr<Elector> clone() const override { return std::make_unique<FakeElector>(*this); }
   std::string_view algorithm() const override { return "fake"; }
@@ -88,6 +99,7 @@ class FakeElector : public Elector {
   FakeSpec spec_;
   std::uint64_t ticks_ = 0;
   bool leading_ = false;
+  bool resigned_ = false;
   Output out_;
 };
 

@@ -30,6 +30,10 @@ TEST_P(ScenarioSweep, NoViolationAndEveryExpectationHolds) {
   const SweepReport report = sweep(scenario, 1, sweep_seeds());
   EXPECT_TRUE(report.ok()) << explain(report);
   EXPECT_EQ(report.seeds, sweep_seeds());
+  if (scenario.defer_input) {
+    // The *-defer-input files are there to sweep deferred input: it must actually happen.
+    EXPECT_GT(report.messages_deferred, 0u) << "defer-input on, but no core let its input wait";
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(Scenarios, ScenarioSweep, ::testing::ValuesIn(scenario_names()),
@@ -74,6 +78,23 @@ TEST_P(DefaultMixByAlgorithm, PromisedInvariantsHold) {
 
 INSTANTIATE_TEST_SUITE_P(Algorithms, DefaultMixByAlgorithm,
                          ::testing::Values("paxos", "zab", "lease", "sequential", "bully", "ring"));
+
+// The default mix with defer-input on, for the algorithms whose leaders let input wait: held
+// answers are only late answers, so every invariant must still hold, and input must be deferred.
+class DeferInputMixSweep : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(DeferInputMixSweep, PromisedInvariantsHold) {
+  Scenario scenario = default_scenario(5);
+  scenario.algorithm = GetParam();
+  scenario.defer_input = true;
+  const SweepReport report = sweep(scenario, 1, sweep_seeds());
+  EXPECT_TRUE(report.ok()) << explain(report);
+  EXPECT_EQ(report.stale_writes_accepted, 0u);
+  EXPECT_GT(report.leaders_elected, report.seeds) << "the nemesis should force failovers";
+  EXPECT_GT(report.messages_deferred, 0u);
+}
+
+INSTANTIATE_TEST_SUITE_P(Algorithms, DeferInputMixSweep, ::testing::Values("raft", "paxos", "zab"));
 
 // Seeds that once failed, replayed forever: {scenario, seed}. Empty scenario = the default mix.
 const std::vector<std::pair<std::string, std::uint64_t>> kRegressionSeeds = {};
