@@ -20,6 +20,9 @@ IncomingConnection::IncomingConnection(asio::ip::tcp::socket socket, Owner& owne
 void IncomingConnection::start() {
   asio::error_code ignored;
   socket_.set_option(asio::ip::tcp::no_delay(true), ignored);  // the hello reply is latency-bound
+  // read_deferred() reads synchronously and must get EAGAIN, not block, on an empty socket.
+  // Asynchronous operations do not depend on this mode.
+  socket_.non_blocking(true, ignored);
   auto self = shared_from_this();
   // Bounds what a silent or slow client can hold: a socket and this object, for this long.
   handshake_timer_.expires_after(handshake_timeout_);
@@ -44,9 +47,7 @@ void IncomingConnection::read() {
                             if (state_ == State::Closed || state_ == State::Refusing) return;
                             if (error) return end();  // end of stream, reset or abort
                             decoder_.feed(std::string_view(read_buffer_.data(), n));
-                            if (!drain_frames()) return;
-                            if (deferred_ && !watermark_raised_) set_low_watermark(true);
-                            read();
+                            if (drain_frames()) read();
                           });
 }
 
@@ -58,13 +59,23 @@ void IncomingConnection::set_deferred(bool deferred) {
 
 bool IncomingConnection::read_deferred() {
   if (state_ != State::Open || !watermark_raised_) return false;
-  // Lowered on an empty socket, the mark would stay low until the next frame arrived and woke the
-  // loop for it: exactly the wake-up deferring saves.
-  asio::error_code error;
-  if (socket_.available(error) == 0 && !error) return false;
-  // The read that this wakes raises the mark again (see read()).
-  set_low_watermark(false);
-  return true;
+  // Read here and now, on the loop's thread: the mark stays raised (no socket option per round)
+  // and the pending asynchronous read stays queued for a flood or a close. That read has taken no
+  // data yet: on this single thread, Asio runs a read's handler as soon as it has read.
+  bool read_any = false;
+  for (;;) {
+    asio::error_code error;
+    const std::size_t n = socket_.read_some(asio::buffer(read_buffer_), error);
+    if (error == asio::error::would_block || error == asio::error::try_again) return read_any;
+    if (error) {
+      end();  // end of stream, reset or abort, as the asynchronous read would have seen it
+      return read_any;
+    }
+    read_any = true;
+    decoder_.feed(std::string_view(read_buffer_.data(), n));
+    if (!drain_frames()) return true;
+    if (n < read_buffer_.size()) return true;  // the socket is drained; spare the EAGAIN read
+  }
 }
 
 void IncomingConnection::set_low_watermark(bool raised) {

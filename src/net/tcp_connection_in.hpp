@@ -46,11 +46,10 @@ class IncomingConnection : public std::enable_shared_from_this<IncomingConnectio
   void start();
   /// While deferred, frames that arrive do not wake the loop: they wait in the kernel (the
   /// socket's receive low-water mark is raised far above what an idle peer sends) until
-  /// read_deferred(). Turning it off reads at once whatever waits.
+  /// read_deferred(). Turning it off lowers the mark, so whatever waits is read at once.
   void set_deferred(bool deferred);
-  /// Reads what has arrived while deferred; the frames reach the owner from the loop shortly
-  /// after, and the connection is deferred again after that read if it still should be. False if
-  /// nothing was waiting (or the connection is not deferred).
+  /// Reads what has arrived while deferred and hands its frames to the owner before it returns
+  /// (the connection stays deferred). False if nothing was waiting (or it is not deferred).
   bool read_deferred();
   /// Closes the socket and cancels the timer; the owner is not called again.
   void close();

@@ -3,6 +3,8 @@
 // live in tcp_connection_out.cpp and tcp_connection_in.cpp.
 #include "net/tcp_transport.hpp"
 
+#include <vector>
+
 #include <set>
 #include <stdexcept>
 
@@ -131,8 +133,16 @@ class TcpTransport::Impl final : public IncomingConnection::Owner {
 
   std::size_t read_deferred_input() {
     if (!input_deferred_) return 0;
+    // Frames are handed to the runtime during the loop, and it may stop the transport or a
+    // connection may end: walk a copy.
+    std::vector<std::shared_ptr<IncomingConnection>> connections;
+    connections.reserve(incoming_.size());
+    for (const auto& [id, connection] : incoming_) connections.push_back(connection);
     std::size_t waiting = 0;
-    for (auto& [id, connection] : incoming_) waiting += connection->read_deferred() ? 1 : 0;
+    for (const auto& connection : connections) {
+      if (stopped_) break;
+      waiting += connection->read_deferred() ? 1 : 0;
+    }
     return waiting;
   }
 

@@ -86,9 +86,8 @@ class TcpTransport {
   /// instead of waking for each). Turning it off reads at once whatever waits. A connection's
   /// close or reset is still seen at once, and so is a flood of data.
   void set_input_deferred(bool deferred);
-  /// Reads what arrived while input was deferred. The frames reach on_frame from the loop shortly
-  /// after this returns (the loop does not sleep in between), then wait again. Returns how many
-  /// peers' connections had something waiting.
+  /// Reads what arrived while input was deferred and hands it to on_frame before returning; input
+  /// stays deferred. Returns how many peers' connections had something waiting.
   std::size_t read_deferred_input();
 
   std::uint16_t local_port() const;
