@@ -62,7 +62,8 @@ Fault fault(Fault::Kind kind, NodeId node, Micros duration = 0) {
 TEST(DeferInput, HeldMessagesReachTheCoreRightAfterTheDueTickInArrivalOrder) {
   RunOptions opt;
   opt.elector_factory = fake_factory({{1, kSender}, {2, kWaiter}});
-  Simulation sim(deferring(100'000), 7, opt);
+  const Scenario s = deferring(100'000);  // the simulation keeps a reference to it
+  Simulation sim(s, 7, opt);
   sim.run_until(9'500);
   EXPECT_TRUE(fake(sim, 2).arrivals.empty()) << "rounds 1..8 arrived but must wait for tick 10";
   sim.run_until(40'500);
@@ -81,7 +82,8 @@ TEST(DeferInput, HeldMessagesAreReadAtOnceWhenInputCanNoLongerWait) {
   waiter.wait_until_tick = 27;  // from tick 27 on, every message is wanted at once
   RunOptions opt;
   opt.elector_factory = fake_factory({{1, kSparseSender}, {2, waiter}});
-  Simulation sim(deferring(100'000), 7, opt);
+  const Scenario s = deferring(100'000);  // the simulation keeps a reference to it
+  Simulation sim(s, 7, opt);
   sim.run_until(40'500);
   const auto& arrivals = fake(sim, 2).arrivals;
   ASSERT_EQ(arrivals.size(), 7u);  // rounds 5, 10, ..., 35
