@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <iterator>
 #include <stdexcept>
 
 #include "core/store/store_node.hpp"
@@ -190,7 +191,7 @@ void Simulation::handle(const Event& e) {
         on_tick(e.node);
       break;
     case EventKind::Deliver:
-      on_deliver(e.arg);
+      on_deliver(e.arg, e.gen);
       break;
     case EventKind::DiskDone:
       if (e.gen == nodes_[e.node].incarnation && !nodes_[e.node].crashed) {
@@ -236,11 +237,13 @@ void Simulation::on_tick(NodeId id) {
                     node.timer_gen});
 }
 
-void Simulation::on_deliver(std::uint32_t slot) {
+void Simulation::on_deliver(std::uint32_t slot, std::uint32_t sender_incarnation) {
   const Envelope& env = pool_[slot];
   const NodeId to = env.to;
   if (to < 1 || to > total_ || nodes_[to].crashed) {
-    free_slot(slot);
+    if (scenario_.down_queue_frames == 0 || !queue_for_down_node(slot, sender_incarnation, true)) {
+      free_slot(slot);
+    }
     return;
   }
   // A partition that formed while the message was in flight drops it too.
@@ -270,6 +273,130 @@ void Simulation::on_deliver(std::uint32_t slot) {
   }
   step_message(to, slot);
   if (!node.held.empty()) maybe_read_held_input(to);
+}
+
+bool Simulation::queue_for_down_node(std::uint32_t slot, std::uint32_t sender_incarnation,
+                                     bool on_arrival) {
+  const Envelope& env = pool_[slot];
+  const NodeId from = env.from, to = env.to;
+  // Only the peer transport queues: a message to itself never left its node, and the store is a
+  // service its clients reach over their own connections, which die with either end (a reply is
+  // never re-sent to a new process). A sender that crashed since it sent the message lost its
+  // queue with its memory; a blocked link or a lost message stays lost (only a crashed receiver
+  // is modelled).
+  if (from == to || from < 1 || from > n_ || to < 1 || to > n_) return false;
+  if (nodes_[from].crashed || nodes_[from].incarnation != sender_incarnation) return false;
+  if (links_.blocked(from, to)) return false;
+  DownQueue& queue = *down_queue(from, to, true);
+  // In the order they were sent: a message that was in flight when the receiver crashed goes
+  // ahead of those sent since (queued at once, see send()), as it left the sender first.
+  const Micros sent_at = sent_at_[slot];
+  auto at = queue.entries.end();
+  while (at != queue.entries.begin() && std::prev(at)->sent_at > sent_at) --at;
+  queue.entries.insert(at, DownQueue::Entry{slot, sent_at});
+  ++result_.messages_down_queued;
+  if (on_arrival) {  // (queued at send time, the Send record says so)
+    record({now_,
+            TraceKind::DownQueue,
+            static_cast<std::uint8_t>(DownQueueFate::Queued),
+            from,
+            to,
+            message_term(env.message),
+            queue.entries.size(),
+            message_counter_slot(env.message),
+            {}});
+  }
+  if (queue.entries.size() > scenario_.down_queue_frames) {
+    // As the runtime's queue does when full: the oldest goes, so the peer first hears the newest.
+    const std::uint32_t oldest = queue.entries.front().slot;
+    queue.entries.pop_front();
+    ++result_.messages_down_dropped;
+    record({now_,
+            TraceKind::DownQueue,
+            static_cast<std::uint8_t>(DownQueueFate::DroppedOldest),
+            from,
+            to,
+            message_term(pool_[oldest].message),
+            0,
+            message_counter_slot(pool_[oldest].message),
+            {}});
+    free_slot(oldest);
+  }
+  return true;
+}
+
+Simulation::DownQueue* Simulation::down_queue(NodeId from, NodeId to, bool create) {
+  std::vector<DownQueue>& queues = nodes_[to].down_queues;
+  for (DownQueue& queue : queues) {
+    if (queue.from == from) return &queue;
+  }
+  if (!create) return nullptr;
+  queues.push_back(DownQueue{from, {}, 0});
+  return &queues.back();
+}
+
+void Simulation::flush_down_queue(NodeId to, DownQueue& queue) {
+  if (queue.entries.empty()) return;
+  const NodeId from = queue.from;
+  record({now_,
+          TraceKind::DownQueue,
+          static_cast<std::uint8_t>(DownQueueFate::Flushed),
+          from,
+          to,
+          0,
+          queue.entries.size(),
+          0,
+          {}});
+  // The sender reconnects and writes its queue in order: each message takes a fresh latency draw,
+  // never arriving before the one queued ahead of it. A connection is reliable: no loss draw.
+  Micros at = std::max(now_, queue.resent_until);
+  for (const DownQueue::Entry& entry : queue.entries) {
+    const Envelope& env = pool_[entry.slot];
+    at = std::max(at, now_ + network_.latency(network_rng_));
+    record({now_,
+            TraceKind::Send,
+            static_cast<std::uint8_t>(message_counter_slot(env.message)),
+            from,
+            to,
+            message_term(env.message),
+            static_cast<std::uint64_t>(SendFate::Resent),
+            0,
+            {}});
+    queue_.push(Event{at, 0, EventKind::Deliver, to, entry.slot, nodes_[from].incarnation});
+    ++result_.messages_down_flushed;
+  }
+  queue.resent_until = at;
+  queue.entries.clear();
+}
+
+void Simulation::flush_down_queues_from(NodeId from) {
+  for (NodeId to = 1; to <= n_; ++to) {
+    if (nodes_[to].crashed) continue;
+    if (DownQueue* queue = down_queue(from, to, false)) flush_down_queue(to, *queue);
+  }
+}
+
+void Simulation::drop_down_queues_from(NodeId from) {
+  for (NodeId to = 1; to <= n_; ++to) {
+    DownQueue* queue = down_queue(from, to, false);
+    if (queue == nullptr) continue;
+    if (!queue->entries.empty()) {
+      result_.messages_down_lost += queue->entries.size();
+      record({now_,
+              TraceKind::DownQueue,
+              static_cast<std::uint8_t>(DownQueueFate::Lost),
+              from,
+              to,
+              0,
+              queue->entries.size(),
+              0,
+              {}});
+      for (const DownQueue::Entry& entry : queue->entries) free_slot(entry.slot);
+    }
+    // The next life starts a new connection: nothing it sends waits behind the old one's.
+    std::vector<DownQueue>& queues = nodes_[to].down_queues;
+    queues.erase(queues.begin() + (queue - queues.data()));
+  }
 }
 
 void Simulation::step_message(NodeId id, std::uint32_t slot) {
@@ -553,13 +680,44 @@ void Simulation::send(const Envelope& env) {
     record(r);
     return;
   }
+  if (scenario_.down_queue_frames > 0 && nodes_[env.to].crashed) {
+    // down-queue: the sender's connection to a crashed node is down, so the message waits in its
+    // queue at once (in send order; a delivery would let later ones overtake it on the restart).
+    const std::uint32_t slot = alloc_slot(env);
+    note_sent(slot);
+    if (queue_for_down_node(slot, nodes_[env.from].incarnation, false)) {
+      r.value = static_cast<std::uint64_t>(SendFate::Queued);
+      record(r);
+      return;
+    }
+    free_slot(slot);  // not a queue the transport keeps: on its way, to be dropped on arrival
+  }
   r.value = static_cast<std::uint64_t>(d.duplicated ? SendFate::Duplicated : SendFate::Sent);
   record(r);
-  queue_.push(Event{now_ + d.latency_us, 0, EventKind::Deliver, env.to, alloc_slot(env), 0});
-  if (d.duplicated) {
-    queue_.push(
-        Event{now_ + d.duplicate_latency_us, 0, EventKind::Deliver, env.to, alloc_slot(env), 0});
+  // down-queue: the sender's incarnation rides along, so a message from a life that has since
+  // crashed is not queued on arrival; and nothing overtakes what was re-sent ahead of it.
+  const std::uint32_t incarnation = nodes_[env.from].incarnation;
+  Micros not_before = 0;
+  if (!nodes_[env.to].down_queues.empty()) {
+    if (const DownQueue* queue = down_queue(env.from, env.to, false))
+      not_before = queue->resent_until;
   }
+  const std::uint32_t slot = alloc_slot(env);
+  note_sent(slot);
+  queue_.push(Event{std::max(now_ + d.latency_us, not_before), 0, EventKind::Deliver, env.to, slot,
+                    incarnation});
+  if (d.duplicated) {
+    const std::uint32_t copy = alloc_slot(env);
+    note_sent(copy);
+    queue_.push(Event{std::max(now_ + d.duplicate_latency_us, not_before), 0, EventKind::Deliver,
+                      env.to, copy, incarnation});
+  }
+}
+
+void Simulation::note_sent(std::uint32_t slot) {
+  if (scenario_.down_queue_frames == 0) return;
+  if (sent_at_.size() < pool_.size()) sent_at_.resize(pool_.size());
+  sent_at_[slot] = now_;
 }
 
 void Simulation::update_status(NodeId id) {
@@ -578,6 +736,7 @@ void Simulation::update_status(NodeId id) {
 
 void Simulation::crash(NodeId id, bool wipe) {
   Node& node = nodes_[id];
+  if (scenario_.down_queue_frames > 0) drop_down_queues_from(id);
   if (!node.held.empty()) {
     // Input held under defer-input was still in the dead process's sockets: gone, like the inbox.
     record({now_,
@@ -643,6 +802,11 @@ void Simulation::restart(NodeId id) {
   dirty_ = true;
   start_timers(id);
   if (node.core->has_output()) drain_output(id);
+  // down-queue: every running sender reconnects and re-sends what it kept for this node; a paused
+  // one does when it resumes.
+  for (DownQueue& queue : node.down_queues) {
+    if (active(queue.from)) flush_down_queue(id, queue);
+  }
 }
 
 void Simulation::pause(NodeId id, Micros duration) {
@@ -664,6 +828,9 @@ void Simulation::resume(NodeId id) {
   ++node.pause_gen;
   active_[id] = 1;
   dirty_ = true;
+  // down-queue: a node that came back while this one was frozen gets what it kept for it first,
+  // ahead of anything the catch-up below sends it (one connection, in order).
+  if (scenario_.down_queue_frames > 0) flush_down_queues_from(id);
   // Order on waking (decided): disk completions that finished meanwhile; then every missed tick one
   // by one (a real runtime catches up elapsed monotonic time first, which is how a paused leader
   // notices its lease expired); then one write if the writer's timer fell due during the pause (the

@@ -33,6 +33,8 @@ namespace baton::sim {
 class Simulation {
  public:
   Simulation(const Scenario& scenario, std::uint64_t seed, const RunOptions& options = {});
+  /// The simulation keeps a reference to its scenario: a temporary would dangle.
+  Simulation(Scenario&& scenario, std::uint64_t seed, const RunOptions& options = {}) = delete;
   Simulation(const Simulation&) = delete;
   Simulation& operator=(const Simulation&) = delete;
 
@@ -71,6 +73,19 @@ class Simulation {
     std::optional<HardState> hard_state;
     std::vector<std::uint32_t> slots;  ///< message pool slots, sent when the batch completes
   };
+  /// down-queue: what one sender holds for this node while it is crashed (the runtime's
+  /// OutgoingLink queue towards a peer whose connection is down), oldest first.
+  struct DownQueue {
+    struct Entry {
+      std::uint32_t slot;  ///< message pool slot
+      Micros sent_at;      ///< when the sender sent it: the queue's order
+    };
+    NodeId from = kNoNode;
+    std::deque<Entry> entries;  ///< oldest first
+    /// When the last message re-sent on the restart arrives: a TCP connection keeps its order, so
+    /// nothing `from` sends this node afterwards may arrive before it.
+    Micros resent_until = 0;
+  };
   struct Node {
     std::unique_ptr<Elector> core;
     bool crashed = false;
@@ -90,6 +105,8 @@ class Simulation {
     /// its sockets), and the tick after which they are read.
     std::vector<std::uint32_t> held;
     std::uint64_t held_until_tick = 0;
+    /// down-queue: the queues other nodes keep for this one while it is crashed, one per sender.
+    std::vector<DownQueue> down_queues;
     std::deque<Batch> disk;
     Micros disk_free_at = 0;  ///< when the (serial) disk finishes its last accepted write
     std::uint32_t disk_done_deferred = 0;
@@ -116,7 +133,8 @@ class Simulation {
   // events
   void handle(const Event& event);
   void on_tick(NodeId id);
-  void on_deliver(std::uint32_t slot);
+  /// `sender_incarnation`: the sender's incarnation when it sent the message (down-queue).
+  void on_deliver(std::uint32_t slot, std::uint32_t sender_incarnation);
   void on_disk_done(NodeId id);
   void on_writer(NodeId id);
   void on_write_arrive(std::uint32_t slot);
@@ -135,6 +153,21 @@ class Simulation {
   /// defer-input: reads the held input once the due tick has run or the core no longer lets it
   /// wait. Called after every tick and request, and after a message stepped past the hold.
   void maybe_read_held_input(NodeId id);
+  /// down-queue: keeps a message for a crashed receiver (sent to it while it was down, or in flight
+  /// when it crashed) in the sender's queue for it, in send order, if the sender still runs the
+  /// life that sent it and the link is not blocked. False: the caller drops it.
+  /// `on_arrival`: it was in flight when the receiver crashed (traced as queued on arrival).
+  bool queue_for_down_node(std::uint32_t slot, std::uint32_t sender_incarnation, bool on_arrival);
+  /// down-queue: the queue `from` keeps for `to`; created when `create`, else null if none.
+  DownQueue* down_queue(NodeId from, NodeId to, bool create);
+  /// down-queue: `queue`'s sender re-sends it to the restarted `to`, in order (the reconnect).
+  void flush_down_queue(NodeId to, DownQueue& queue);
+  /// down-queue: every queue `from` holds for a node that is up again (on `from`'s resume).
+  void flush_down_queues_from(NodeId from);
+  /// down-queue: `from` crashed; the queues in its memory are lost.
+  void drop_down_queues_from(NodeId from);
+  /// down-queue: remembers when the message in `slot` was sent (the queue's order).
+  void note_sent(std::uint32_t slot);
   void complete_disk_write(NodeId id);
   void send(const Envelope& envelope);
   void attempt_write(NodeId id);
@@ -186,6 +219,7 @@ class Simulation {
   Output out_;                  // reused for every take_output
   std::vector<Envelope> pool_;  // in-flight message storage
   std::vector<std::uint32_t> free_slots_;
+  std::vector<Micros> sent_at_;  // per pool slot, when its message was sent (down-queue only)
   std::vector<WriteInFlight> writes_;
   std::vector<std::uint32_t> free_writes_;
   Links links_;

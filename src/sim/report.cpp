@@ -82,6 +82,10 @@ nlohmann::json sweep_json(const SweepReport& r) {
   }
   j["messages_by_type"] = by_type;
   j["messages_deferred"] = r.messages_deferred;
+  j["messages_down_queued"] = r.messages_down_queued;
+  j["messages_down_flushed"] = r.messages_down_flushed;
+  j["messages_down_dropped"] = r.messages_down_dropped;
+  j["messages_down_lost"] = r.messages_down_lost;
   j["events"] = r.events;
   j["events_per_second"] = r.events_per_second;
   j["wall_seconds"] = r.wall_seconds;
@@ -144,6 +148,13 @@ std::string to_text(const SweepReport& r) {
   // Only with defer-input on, so reports of runs without it read as before.
   if (r.messages_deferred > 0) s += "; deferred " + std::to_string(r.messages_deferred);
   s += "\n";
+  // Only with down-queue on and a message queued, for the same reason.
+  if (r.messages_down_queued > 0) {
+    s += "queued for crashed nodes: " + std::to_string(r.messages_down_queued) + ", re-sent " +
+         std::to_string(r.messages_down_flushed) + ", oldest dropped " +
+         std::to_string(r.messages_down_dropped) + ", lost with their sender " +
+         std::to_string(r.messages_down_lost) + "\n";
+  }
   s += "events " + std::to_string(r.events) + " in " + fmt("%.3f", r.wall_seconds) + "s wall (" +
        fmt("%.0f", r.events_per_second) + " events/s)\n";
   return s;

@@ -205,6 +205,12 @@ struct Scenario {
   /// input_can_wait() is held and handed to step() right after that node's next due tick (or as
   /// soon as the core stops saying so). Off: every message is stepped the instant it arrives.
   bool defer_input = false;
+  /// The sender's queue for a peer that is down (the runtime's OutgoingLink, bounded at
+  /// queue_limit_frames): a message whose delivery finds its receiver crashed waits in a
+  /// per-(sender, receiver) queue of at most this many messages (the oldest dropped beyond it) and
+  /// is re-sent when the receiver restarts. 0: such a message is dropped (runs recorded before this
+  /// setting replay unchanged).
+  std::uint32_t down_queue_frames = 0;
   RaftSettings raft;
   BullySettings bully;
   RingSettings ring;

@@ -247,6 +247,10 @@ const std::vector<Setting>& table() {
     add("defer-input", "on|off",
         "hold a node's input until its next due tick while its core says it can wait",
         on_off([](Scenario& s) -> bool& { return s.defer_input; }));
+    add("down-queue", "0..10000",
+        "a message for a crashed node waits in its sender's queue of this many (oldest dropped) "
+        "and is re-sent when the node restarts (0: dropped)",
+        count([](Scenario& s) -> std::uint32_t& { return s.down_queue_frames; }, 0, 10'000));
     // Raft.
     add("election-timeout-ms", "MIN-MAX",
         "randomized election timeout (other algorithms: leader timeout)",

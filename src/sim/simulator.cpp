@@ -86,6 +86,10 @@ SweepReport sweep(const Scenario& scenario, std::uint64_t first_seed, std::uint6
     for (std::size_t i = 0; i < kMessageCounterSlots; ++i)
       report.messages_sent[i] += r.messages_sent[i];
     report.messages_deferred += r.messages_deferred;
+    report.messages_down_queued += r.messages_down_queued;
+    report.messages_down_flushed += r.messages_down_flushed;
+    report.messages_down_dropped += r.messages_down_dropped;
+    report.messages_down_lost += r.messages_down_lost;
     if (r.time_to_first_leader_ms) first_leader.push_back(*r.time_to_first_leader_ms);
     failovers.insert(failovers.end(), r.failover_ms.begin(), r.failover_ms.end());
     const double mpe = static_cast<double>(r.election_messages) /

@@ -48,6 +48,14 @@ struct RunResult {
   /// Messages held for a later tick because the receiving core said input_can_wait()
   /// (Scenario::defer_input); 0 when deferral is off.
   std::uint64_t messages_deferred = 0;
+  /// Scenario::down_queue_frames: messages whose delivery found their receiver crashed and that
+  /// waited in the sender's queue (a message queued again after a second crash counts again); those
+  /// re-sent when the receiver restarted; the oldest dropped beyond the bound; and those lost
+  /// because their sender crashed while they waited. All 0 when the setting is 0.
+  std::uint64_t messages_down_queued = 0;
+  std::uint64_t messages_down_flushed = 0;
+  std::uint64_t messages_down_dropped = 0;
+  std::uint64_t messages_down_lost = 0;
   std::uint64_t writes_attempted = 0, writes_accepted = 0, writes_rejected = 0;
   std::uint64_t stale_writes_accepted = 0;
   std::uint64_t events = 0;
@@ -98,7 +106,11 @@ struct SweepReport {
   std::uint64_t writes_accepted = 0, writes_rejected = 0;
   std::uint64_t elections = 0, pre_vote_rounds = 0, terms_started = 0, leaders_elected = 0;
   std::array<std::uint64_t, kMessageCounterSlots> messages_sent{};
-  std::uint64_t messages_deferred = 0;  ///< summed RunResult::messages_deferred
+  std::uint64_t messages_deferred = 0;     ///< summed RunResult::messages_deferred
+  std::uint64_t messages_down_queued = 0;  ///< summed RunResult::messages_down_* (down-queue)
+  std::uint64_t messages_down_flushed = 0;
+  std::uint64_t messages_down_dropped = 0;
+  std::uint64_t messages_down_lost = 0;
   Distribution time_to_first_leader_ms;
   Distribution failover_ms;
   std::vector<double> failover_samples_ms;  ///< every failover measured, sorted (for charts)

@@ -88,6 +88,12 @@ std::string body(const TraceRecord& r) {
         case SendFate::Duplicated:
           s += " (duplicated)";
           break;
+        case SendFate::Queued:
+          s += " (queued: " + node_name(r.peer) + " is down)";
+          break;
+        case SendFate::Resent:
+          s += " (re-sent from the down-queue)";
+          break;
       }
       return s;
     }
@@ -142,6 +148,23 @@ std::string body(const TraceRecord& r) {
       }
       return held;
     }
+    case TraceKind::DownQueue: {
+      const std::string count = std::to_string(r.value) + " queued message(s)";
+      switch (static_cast<DownQueueFate>(r.sub)) {
+        case DownQueueFate::Queued:
+          return "queued " + std::string(message_counter_name(r.value2)) + " term " +
+                 std::to_string(r.term) + " for " + node_name(r.peer) +
+                 ", which crashed while it was in flight (" + std::to_string(r.value) + " waiting)";
+        case DownQueueFate::DroppedOldest:
+          return "dropped its oldest queued " + std::string(message_counter_name(r.value2)) +
+                 " term " + std::to_string(r.term) + " for " + node_name(r.peer) + " (queue full)";
+        case DownQueueFate::Flushed:
+          return count + " from " + node_name(r.node) + " reach restarted " + node_name(r.peer);
+        case DownQueueFate::Lost:
+          return "lost " + count + " for " + node_name(r.peer) + " in the crash";
+      }
+      return count;
+    }
     case TraceKind::Note:
       return std::string(r.text);
   }
@@ -155,7 +178,10 @@ std::string format_record(const TraceRecord& r) {
   std::snprintf(head, sizeof head, "%10.3fms  ", static_cast<double>(r.time) / 1000.0);
   std::string line = head;
   // Acknowledged names the leader inside the text; other records lead with their node.
-  const bool show_node = r.node != kNoNode && r.kind != TraceKind::Acknowledged;
+  // A flush names its sender inside the text too.
+  const bool show_node = r.node != kNoNode && r.kind != TraceKind::Acknowledged &&
+                         !(r.kind == TraceKind::DownQueue &&
+                           static_cast<DownQueueFate>(r.sub) == DownQueueFate::Flushed);
   if (show_node) {
     line += node_name(r.node);
     line += "  ";

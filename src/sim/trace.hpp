@@ -26,15 +26,24 @@ enum class TraceKind : std::uint8_t {
   Failover,      ///< a failover measurement ended; `value` = microseconds
   Write,         ///< node's write with token `value` reached the resource; `sub` = WriteFate
   Input,         ///< defer-input: `sub` = InputFate; `value` = the due tick (Held) or a count
+  DownQueue,     ///< down-queue: `sub` = DownQueueFate; `node` sender, `peer` crashed receiver
   Note,          ///< free text
 };
 
-enum class SendFate : std::uint8_t { Sent, Lost, Blocked, Duplicated };
+/// down-queue: Queued = the receiver is crashed, so the message waits in the sender's queue;
+/// Resent = it leaves that queue for the restarted node.
+enum class SendFate : std::uint8_t { Sent, Lost, Blocked, Duplicated, Queued, Resent };
 enum class WriteFate : std::uint8_t { Accepted, Rejected, Stale, Sent, Lost };
 /// What became of a node's held input (defer-input): it started holding, read what it held at the
 /// due tick, read it early because the core no longer let it wait, read it on resume, or lost it
 /// in a crash.
 enum class InputFate : std::uint8_t { Held, ReadAtDueTick, ReadCannotWait, ReadOnResume, Dropped };
+/// What became of messages for a crashed node under down-queue: one in flight when the node
+/// crashed was queued by its sender (`value2` = message counter slot, `value` = how many now wait;
+/// one sent while it is down is a Send record with SendFate::Queued), the oldest was dropped beyond
+/// the bound (`value2` = its counter slot), `value` of them left for the restarted node, or
+/// `value` of them were lost because the sender crashed.
+enum class DownQueueFate : std::uint8_t { Queued, DroppedOldest, Flushed, Lost };
 
 struct TraceRecord {
   Micros time = 0;
