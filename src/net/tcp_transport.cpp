@@ -3,10 +3,9 @@
 // live in tcp_connection_out.cpp and tcp_connection_in.cpp.
 #include "net/tcp_transport.hpp"
 
-#include <vector>
-
 #include <set>
 #include <stdexcept>
+#include <vector>
 
 #include "net/address.hpp"
 #include "net/handshake.hpp"
