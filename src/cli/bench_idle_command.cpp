@@ -70,7 +70,7 @@ int run_idle(const IdleFlags& flags) {
   try {
     for (const auto& text : flags.settings) {
       auto setting = service::parse_setting(text);
-      if (auto error = sim::apply_setting(settings, setting.first, setting.second)) {
+      if (auto error = sim::apply_node_setting(settings, setting.first, setting.second)) {
         throw service::ConfigError("--set " + *error);
       }
       options.settings.push_back(setting);

@@ -38,7 +38,9 @@ sim::Scenario settings_of(const NodeOptions& options) {
     if (key == "algorithm" || key == "nodes") {
       throw NodeError("setting '" + key + "' is set by the node's own options, not a setting");
     }
-    if (auto error = sim::apply_setting(scenario, key, value)) throw NodeError("setting " + *error);
+    if (auto error = sim::apply_node_setting(scenario, key, value)) {
+      throw NodeError("setting " + *error);
+    }
     defer_input_given |= key == "defer-input";
   }
   // A node defers input unless told not to; the simulator does not by default, so that the runs

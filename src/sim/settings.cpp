@@ -1,5 +1,6 @@
 #include "sim/settings.hpp"
 
+#include <algorithm>
 #include <functional>
 #include <limits>
 
@@ -357,6 +358,47 @@ const std::vector<SettingInfo>& setting_keys() {
     return out;
   }();
   return keys;
+}
+
+bool simulator_only_setting(std::string_view key) {
+  static const std::vector<std::string_view> keys = {"duration",
+                                                     "description",
+                                                     "down-queue",
+                                                     "unsafe-multiple-votes",
+                                                     "unsafe-lease-ignores-drift",
+                                                     "latency-ms",
+                                                     "latency-normal-ms",
+                                                     "loss",
+                                                     "duplicate",
+                                                     "reorder",
+                                                     "reorder-ms",
+                                                     "disk-ms",
+                                                     "skew-ms",
+                                                     "drift",
+                                                     "tick-phase",
+                                                     "clock",
+                                                     "write-interval-ms",
+                                                     "fencing",
+                                                     "write-check-lease",
+                                                     "nemesis",
+                                                     "nemesis-interval-ms",
+                                                     "nemesis-heal-fraction",
+                                                     "nemesis-faults"};
+  return std::find(keys.begin(), keys.end(), key) != keys.end();
+}
+
+std::optional<std::string> apply_node_setting(Scenario& scenario, std::string_view key,
+                                              std::string_view value) {
+  if (simulator_only_setting(key)) {
+    // Built with append(): GCC 12 warns falsely (-Wrestrict) on a chain of operator+ here.
+    std::string message = "'";
+    message.append(key);
+    message.append(
+        "' is a simulator setting (baton sim): a real node's network, clocks, disk and faults "
+        "are real");
+    return message;
+  }
+  return apply_setting(scenario, key, value);
 }
 
 std::optional<std::string> apply_setting(Scenario& scenario, std::string_view key,

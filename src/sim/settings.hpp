@@ -29,4 +29,13 @@ const std::vector<SettingInfo>& setting_keys();
 std::optional<std::string> apply_setting(Scenario& scenario, std::string_view key,
                                          std::string_view value);
 
+/// True for a setting that describes only the simulated world (its network, clocks, disk, faults,
+/// resource writer, run length) or breaks a rule on purpose: a real node has no use for it.
+bool simulator_only_setting(std::string_view key);
+
+/// apply_setting() for a real node (`baton node`, `baton bench`): a simulator-only setting is an
+/// error naming it, not a value silently ignored.
+std::optional<std::string> apply_node_setting(Scenario& scenario, std::string_view key,
+                                              std::string_view value);
+
 }  // namespace baton::sim

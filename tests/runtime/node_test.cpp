@@ -272,6 +272,10 @@ TEST(RuntimeNode, BadOptionsAreRefusedWithTheReason) {
   o.settings.push_back({"heartbeat-ms", "fast"});
   EXPECT_NE(error_of(o).find("heartbeat-ms"), std::string::npos);
   o = cluster.options(1, {});
+  o.settings.push_back({"loss", "0.1"});
+  EXPECT_NE(error_of(o).find("'loss' is a simulator setting"), std::string::npos)
+      << "a real node must not silently ignore a setting of the simulated network";
+  o = cluster.options(1, {});
   o.peers[5] = "127.0.0.1:1";
   EXPECT_NE(error_of(o).find("member ids must be 1..3"), std::string::npos);
   o = cluster.options(1, {});

@@ -122,6 +122,30 @@ TEST(Settings, AppliesEveryKind) {
   EXPECT_EQ(s.description, "hello world");
 }
 
+// A real node refuses what only describes the simulated world, and takes everything else.
+TEST(Settings, SimulatorOnlySettingsAreRealKeysAndRefusedForANode) {
+  std::size_t simulator_only = 0;
+  for (const auto& info : setting_keys()) {
+    if (!simulator_only_setting(info.key)) continue;
+    ++simulator_only;
+    Scenario s;
+    const auto error = apply_node_setting(s, info.key, "1");
+    ASSERT_TRUE(error.has_value()) << info.key;
+    EXPECT_NE(error->find(info.key), std::string::npos) << *error;
+  }
+  EXPECT_EQ(simulator_only, 23u) << "every name in simulator_only_setting() is a key of the table";
+  for (const char* key : {"loss", "nemesis", "down-queue", "unsafe-multiple-votes", "clock"}) {
+    EXPECT_TRUE(simulator_only_setting(key)) << key;
+  }
+  for (const char* key : {"tick-ms", "heartbeat-ms", "election-timeout-ms", "defer-input",
+                          "leader-lease", "max-clock-drift", "priorities", "ttl-ms"}) {
+    EXPECT_FALSE(simulator_only_setting(key)) << key;
+  }
+  Scenario s;
+  EXPECT_EQ(apply_node_setting(s, "heartbeat-ms", "10"), std::nullopt);
+  EXPECT_EQ(s.raft.heartbeat_ms, 10.0);
+}
+
 TEST(Settings, DurationUnits) {
   Scenario s;
   for (const auto& [text, micros] : std::vector<std::pair<std::string, Micros>>{{"10s", 10'000'000},
