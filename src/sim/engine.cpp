@@ -1,11 +1,11 @@
 // The simulation engine, part 1: construction, the event loop, node plumbing (output batches,
 // disk, network, crash/restart/pause/resume) and the fenced writer. Faults are in
-// engine_faults.cpp; the checks after every event and the result in engine_checks.cpp.
+// engine_faults.cpp; what the runtime's transport adds to the network (down-queue, defer-input)
+// in engine_transport.cpp; the checks after every event and the result in engine_checks.cpp.
 #include "sim/engine.hpp"
 
 #include <algorithm>
 #include <cmath>
-#include <iterator>
 #include <stdexcept>
 
 #include "core/store/store_node.hpp"
@@ -275,176 +275,12 @@ void Simulation::on_deliver(std::uint32_t slot, std::uint32_t sender_incarnation
   if (!node.held.empty()) maybe_read_held_input(to);
 }
 
-bool Simulation::queue_for_down_node(std::uint32_t slot, std::uint32_t sender_incarnation,
-                                     bool on_arrival) {
-  const Envelope& env = pool_[slot];
-  const NodeId from = env.from, to = env.to;
-  // Only the peer transport queues: a message to itself never left its node, and the store is a
-  // service its clients reach over their own connections, which die with either end (a reply is
-  // never re-sent to a new process). A sender that crashed since it sent the message lost its
-  // queue with its memory; a blocked link or a lost message stays lost (only a crashed receiver
-  // is modelled).
-  if (from == to || from < 1 || from > n_ || to < 1 || to > n_) return false;
-  if (nodes_[from].crashed || nodes_[from].incarnation != sender_incarnation) return false;
-  if (links_.blocked(from, to)) return false;
-  DownQueue& queue = *down_queue(from, to, true);
-  // In the order they were sent: a message that was in flight when the receiver crashed goes
-  // ahead of those sent since (queued at once, see send()), as it left the sender first.
-  const Micros sent_at = sent_at_[slot];
-  auto at = queue.entries.end();
-  while (at != queue.entries.begin() && std::prev(at)->sent_at > sent_at) --at;
-  queue.entries.insert(at, DownQueue::Entry{slot, sent_at});
-  ++result_.messages_down_queued;
-  if (on_arrival) {  // (queued at send time, the Send record says so)
-    record({now_,
-            TraceKind::DownQueue,
-            static_cast<std::uint8_t>(DownQueueFate::Queued),
-            from,
-            to,
-            message_term(env.message),
-            queue.entries.size(),
-            message_counter_slot(env.message),
-            {}});
-  }
-  if (queue.entries.size() > scenario_.down_queue_frames) {
-    // As the runtime's queue does when full: the oldest goes, so the peer first hears the newest.
-    const std::uint32_t oldest = queue.entries.front().slot;
-    queue.entries.pop_front();
-    ++result_.messages_down_dropped;
-    record({now_,
-            TraceKind::DownQueue,
-            static_cast<std::uint8_t>(DownQueueFate::DroppedOldest),
-            from,
-            to,
-            message_term(pool_[oldest].message),
-            0,
-            message_counter_slot(pool_[oldest].message),
-            {}});
-    free_slot(oldest);
-  }
-  return true;
-}
-
-Simulation::DownQueue* Simulation::down_queue(NodeId from, NodeId to, bool create) {
-  std::vector<DownQueue>& queues = nodes_[to].down_queues;
-  for (DownQueue& queue : queues) {
-    if (queue.from == from) return &queue;
-  }
-  if (!create) return nullptr;
-  queues.push_back(DownQueue{from, {}, 0});
-  return &queues.back();
-}
-
-void Simulation::flush_down_queue(NodeId to, DownQueue& queue) {
-  if (queue.entries.empty()) return;
-  const NodeId from = queue.from;
-  record({now_,
-          TraceKind::DownQueue,
-          static_cast<std::uint8_t>(DownQueueFate::Flushed),
-          from,
-          to,
-          0,
-          queue.entries.size(),
-          0,
-          {}});
-  // The sender reconnects and writes its queue in order: each message takes a fresh latency draw,
-  // never arriving before the one queued ahead of it. A connection is reliable: no loss draw.
-  Micros at = std::max(now_, queue.resent_until);
-  for (const DownQueue::Entry& entry : queue.entries) {
-    const Envelope& env = pool_[entry.slot];
-    at = std::max(at, now_ + network_.latency(network_rng_));
-    record({now_,
-            TraceKind::Send,
-            static_cast<std::uint8_t>(message_counter_slot(env.message)),
-            from,
-            to,
-            message_term(env.message),
-            static_cast<std::uint64_t>(SendFate::Resent),
-            0,
-            {}});
-    queue_.push(Event{at, 0, EventKind::Deliver, to, entry.slot, nodes_[from].incarnation});
-    ++result_.messages_down_flushed;
-  }
-  queue.resent_until = at;
-  queue.entries.clear();
-}
-
-void Simulation::flush_down_queues_from(NodeId from) {
-  for (NodeId to = 1; to <= n_; ++to) {
-    if (nodes_[to].crashed) continue;
-    if (DownQueue* queue = down_queue(from, to, false)) flush_down_queue(to, *queue);
-  }
-}
-
-void Simulation::drop_down_queues_from(NodeId from) {
-  for (NodeId to = 1; to <= n_; ++to) {
-    DownQueue* queue = down_queue(from, to, false);
-    if (queue == nullptr) continue;
-    if (!queue->entries.empty()) {
-      result_.messages_down_lost += queue->entries.size();
-      record({now_,
-              TraceKind::DownQueue,
-              static_cast<std::uint8_t>(DownQueueFate::Lost),
-              from,
-              to,
-              0,
-              queue->entries.size(),
-              0,
-              {}});
-      for (const DownQueue::Entry& entry : queue->entries) free_slot(entry.slot);
-    }
-    // The next life starts a new connection: nothing it sends waits behind the old one's.
-    std::vector<DownQueue>& queues = nodes_[to].down_queues;
-    queues.erase(queues.begin() + (queue - queues.data()));
-  }
-}
-
 void Simulation::step_message(NodeId id, std::uint32_t slot) {
   Node& node = nodes_[id];
   node.core->step(pool_[slot]);
   free_slot(slot);
   if (node.core->has_output()) drain_output(id);
   update_status(id);
-}
-
-void Simulation::hold_input(NodeId id, std::uint32_t slot) {
-  Node& node = nodes_[id];
-  if (node.held.empty()) {
-    // The runtime reads its sockets right after the core's next due tick has run: that tick is
-    // fixed now, when the first message is left unread.
-    node.held_until_tick = node.ticks + node.core->ticks_until_due();
-    record({now_,
-            TraceKind::Input,
-            static_cast<std::uint8_t>(InputFate::Held),
-            id,
-            0,
-            0,
-            node.held_until_tick,
-            0,
-            {}});
-  }
-  node.held.push_back(slot);
-  ++result_.messages_deferred;
-}
-
-void Simulation::read_held_input(NodeId id, InputFate fate) {
-  Node& node = nodes_[id];
-  std::vector<std::uint32_t> held;
-  held.swap(node.held);
-  record({now_, TraceKind::Input, static_cast<std::uint8_t>(fate), id, 0, 0, held.size(), 0, {}});
-  for (std::uint32_t slot : held) step_message(id, slot);  // in arrival order
-  held.clear();
-  if (node.held.empty()) node.held.swap(held);  // keep the capacity
-}
-
-void Simulation::maybe_read_held_input(NodeId id) {
-  const Node& node = nodes_[id];
-  if (node.held.empty() || node.crashed || node.paused) return;
-  if (node.ticks >= node.held_until_tick) {
-    read_held_input(id, InputFate::ReadAtDueTick);
-  } else if (!node.core->input_can_wait()) {
-    read_held_input(id, InputFate::ReadCannotWait);
-  }
 }
 
 void Simulation::on_writer(NodeId id) {
@@ -712,12 +548,6 @@ void Simulation::send(const Envelope& env) {
     queue_.push(Event{std::max(now_ + d.duplicate_latency_us, not_before), 0, EventKind::Deliver,
                       env.to, copy, incarnation});
   }
-}
-
-void Simulation::note_sent(std::uint32_t slot) {
-  if (scenario_.down_queue_frames == 0) return;
-  if (sent_at_.size() < pool_.size()) sent_at_.resize(pool_.size());
-  sent_at_[slot] = now_;
 }
 
 void Simulation::update_status(NodeId id) {

@@ -111,6 +111,15 @@ inline ElectorFactory fake_factory(std::map<NodeId, FakeSpec> specs) {
   };
 }
 
+/// A fault aimed at one node (crash, restart, pause for `duration`).
+inline Fault node_fault(Fault::Kind kind, NodeId node, Micros duration = 0) {
+  Fault f;
+  f.kind = kind;
+  f.targets = {Target{Target::Kind::Node, node}};
+  f.duration = duration;
+  return f;
+}
+
 /// A small quiet scenario: n nodes, 1 ms ticks, fixed 1 ms latency, no writer unless asked.
 inline Scenario quiet_scenario(std::uint32_t nodes, Micros duration) {
   Scenario s;

@@ -19,6 +19,7 @@ using testing::Arrival;
 using testing::fake;
 using testing::fake_factory;
 using testing::FakeSpec;
+using testing::node_fault;
 using testing::quiet_scenario;
 
 // Node 1 sends Heartbeat{round = its tick} to node 2 every tick; with 1 ms ticks, aligned clocks
@@ -49,14 +50,6 @@ void expect_in_round_order(const std::vector<Arrival>& arrivals) {
   for (std::size_t i = 1; i < arrivals.size(); ++i) {
     EXPECT_LT(arrivals[i - 1].round, arrivals[i].round) << "arrival " << i << " overtook";
   }
-}
-
-Fault fault(Fault::Kind kind, NodeId node, Micros duration = 0) {
-  Fault f;
-  f.kind = kind;
-  f.targets = {Target{Target::Kind::Node, node}};
-  f.duration = duration;
-  return f;
 }
 
 TEST(DeferInput, HeldMessagesReachTheCoreRightAfterTheDueTickInArrivalOrder) {
@@ -102,7 +95,7 @@ TEST(DeferInput, HeldMessagesAreReadAtOnceWhenInputCanNoLongerWait) {
 
 TEST(DeferInput, HeldMessagesAreReadRightAfterARequestEndsTheWait) {
   Scenario s = deferring(100'000);
-  s.faults.push_back({16'500, fault(Fault::Kind::Resign, 2)});  // the fake then stops waiting
+  s.faults.push_back({16'500, node_fault(Fault::Kind::Resign, 2)});  // the fake then stops waiting
   RunOptions opt;
   opt.elector_factory = fake_factory({{1, kSparseSender}, {2, kWaiter}});
   Simulation sim(s, 7, opt);
@@ -138,8 +131,8 @@ TEST(DeferInput, NothingIsHeldWithoutTheSettingOrWhenTheCoreWantsItsInput) {
 
 TEST(DeferInput, CrashLosesHeldMessages) {
   Scenario s = deferring(100'000);
-  s.faults.push_back({15'500, fault(Fault::Kind::Crash, 2)});  // holding rounds 10..14
-  s.faults.push_back({30'500, fault(Fault::Kind::Restart, 2)});
+  s.faults.push_back({15'500, node_fault(Fault::Kind::Crash, 2)});  // holding rounds 10..14
+  s.faults.push_back({30'500, node_fault(Fault::Kind::Restart, 2)});
   std::vector<std::string> trace;
   RunOptions opt;
   opt.trace = [&](const std::string& line) { trace.push_back(line); };
@@ -160,7 +153,7 @@ TEST(DeferInput, CrashLosesHeldMessages) {
 
 TEST(DeferInput, PauseKeepsHeldMessagesForTheResumeBeforeWhatQueuedDuringIt) {
   Scenario s = deferring(100'000);
-  s.faults.push_back({15'500, fault(Fault::Kind::Pause, 2, 3'000)});  // resumes at 18.5 ms
+  s.faults.push_back({15'500, node_fault(Fault::Kind::Pause, 2, 3'000)});  // resumes at 18.5 ms
   RunOptions opt;
   opt.elector_factory = fake_factory({{1, kSender}, {2, kWaiter}});
   Simulation sim(s, 7, opt);
@@ -178,7 +171,7 @@ TEST(DeferInput, PauseKeepsHeldMessagesForTheResumeBeforeWhatQueuedDuringIt) {
 
 TEST(DeferInput, CatchUpTicksAfterAPauseReadHeldMessagesAtTheDueTick) {
   Scenario s = deferring(100'000);
-  s.faults.push_back({15'500, fault(Fault::Kind::Pause, 2, 10'000)});  // resumes at 25.5 ms
+  s.faults.push_back({15'500, node_fault(Fault::Kind::Pause, 2, 10'000)});  // resumes at 25.5 ms
   RunOptions opt;
   opt.elector_factory = fake_factory({{1, kSender}, {2, kWaiter}});
   Simulation sim(s, 7, opt);

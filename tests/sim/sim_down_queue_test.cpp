@@ -20,27 +20,20 @@ using testing::Arrival;
 using testing::fake;
 using testing::fake_factory;
 using testing::FakeSpec;
+using testing::node_fault;
 using testing::quiet_scenario;
 
 // Node 1 sends Heartbeat{round = its tick} to node 2 every tick: 1 ms ticks on aligned clocks and
 // 1 ms latency, so round k leaves at k ms and arrives at k+1 ms.
 const FakeSpec kSender{.send_to = 2, .send_every = 1};
 
-Fault fault(Fault::Kind kind, NodeId node, Micros duration = 0) {
-  Fault f;
-  f.kind = kind;
-  f.targets = {Target{Target::Kind::Node, node}};
-  f.duration = duration;
-  return f;
-}
-
 /// Node 2 crashes at 15.5 ms (round 15 is in flight, arriving at 16 ms) and restarts at 30.5 ms
 /// (rounds 16..30 were sent while it was down; round 31 is the first sent after).
 Scenario crash_and_restart_receiver(std::uint32_t down_queue) {
   Scenario s = quiet_scenario(2, 100'000);
   s.down_queue_frames = down_queue;
-  s.faults.push_back({15'500, fault(Fault::Kind::Crash, 2)});
-  s.faults.push_back({30'500, fault(Fault::Kind::Restart, 2)});
+  s.faults.push_back({15'500, node_fault(Fault::Kind::Crash, 2)});
+  s.faults.push_back({30'500, node_fault(Fault::Kind::Restart, 2)});
   return s;
 }
 
@@ -137,8 +130,8 @@ TEST(DownQueue, ASenderThatCrashesLosesItsQueueAndWhatItHadInFlight) {
   // at 16 ms and must not be queued (the queue lived in the dead process); the new life's rounds
   // 1..15 wait for node 2's restart.
   Scenario s = crash_and_restart_receiver(256);
-  s.faults.push_back({15'700, fault(Fault::Kind::Crash, 1)});
-  s.faults.push_back({15'800, fault(Fault::Kind::Restart, 1)});
+  s.faults.push_back({15'700, node_fault(Fault::Kind::Crash, 1)});
+  s.faults.push_back({15'800, node_fault(Fault::Kind::Restart, 1)});
   RunOptions opt;
   opt.elector_factory = fake_factory({{1, kSender}});
   Simulation sim(s, 7, opt);
@@ -152,7 +145,7 @@ TEST(DownQueue, ASenderThatCrashesLosesItsQueueAndWhatItHadInFlight) {
 
 TEST(DownQueue, ASenderThatStaysDownNeverDeliversWhatItQueued) {
   Scenario s = crash_and_restart_receiver(256);
-  s.faults.push_back({25'500, fault(Fault::Kind::Crash, 1)});  // rounds 15..25 were queued
+  s.faults.push_back({25'500, node_fault(Fault::Kind::Crash, 1)});  // rounds 15..25 were queued
   std::vector<std::string> trace;
   RunOptions opt;
   opt.trace = [&](const std::string& line) { trace.push_back(line); };
@@ -170,7 +163,7 @@ TEST(DownQueue, APausedSenderReSendsItsQueueWhenItResumesBeforeItsCatchUp) {
   // Node 1 freezes at 28.5 ms for 5 ms, so node 2's restart at 30.5 ms finds it paused: its queue
   // (rounds 15..28) leaves on the resume at 33.5 ms, ahead of the catch-up ticks' rounds 29..33.
   Scenario s = crash_and_restart_receiver(256);
-  s.faults.push_back({28'500, fault(Fault::Kind::Pause, 1, 5'000)});
+  s.faults.push_back({28'500, node_fault(Fault::Kind::Pause, 1, 5'000)});
   RunOptions opt;
   opt.elector_factory = fake_factory({{1, kSender}});
   Simulation sim(s, 7, opt);
