@@ -104,6 +104,8 @@ void OutgoingLink::on_connected(std::uint64_t attempt, const asio::error_code& e
   // Heartbeats are tiny and latency-bound; Nagle's algorithm would hold them back.
   asio::error_code ignored;
   socket_.set_option(asio::ip::tcp::no_delay(true), ignored);
+  // write_next() writes on the spot and must never block the loop on a full buffer.
+  socket_.non_blocking(true, ignored);
   state_ = State::Handshaking;
   auto hello = std::make_shared<std::string>();
   append_frame(*hello, encode_hello(Hello{.wire_version = kWireVersion,
@@ -176,25 +178,44 @@ void OutgoingLink::watch_for_close(std::uint64_t attempt) {
 }
 
 void OutgoingLink::write_next() {
-  if (state_ != State::Ready || writing_ || queue_.empty()) return;
-  auto batch = std::make_shared<std::string>();
-  std::uint64_t frames = 0;
-  while (!queue_.empty() &&
-         (frames == 0 || batch->size() + queue_.front().size() <= kWriteBatchBytes)) {
-    append_frame(*batch, queue_.front());
-    queue_.pop_front();
-    ++frames;
+  while (state_ == State::Ready && !writing_ && !queue_.empty()) {
+    batch_.clear();
+    std::uint64_t frames = 0;
+    while (!queue_.empty() &&
+           (frames == 0 || batch_.size() + queue_.front().size() <= kWriteBatchBytes)) {
+      append_frame(batch_, queue_.front());
+      queue_.pop_front();
+      ++frames;
+    }
+    // Try the write on the spot: the socket is non-blocking, and an idle link's buffer has room,
+    // so a heartbeat leaves in this call with no completion handler and no extra trip through
+    // the event loop (a leader sends one per peer per round). Only what the kernel does not take
+    // now waits for an asynchronous write.
+    asio::error_code error;
+    const std::size_t sent = socket_.send(asio::buffer(batch_), 0, error);
+    if (error && error != asio::error::would_block && error != asio::error::try_again) {
+      // Frames of a failed write are lost with the connection: resending them could deliver
+      // half a frame twice, and newer messages supersede them.
+      return fail(attempt_);
+    }
+    if (!error && sent == batch_.size()) {
+      stats_.frames_sent += frames;
+      continue;
+    }
+    write_rest(error ? 0 : sent, frames);
   }
+}
+
+void OutgoingLink::write_rest(std::size_t sent, std::uint64_t frames) {
+  auto rest = std::make_shared<std::string>(batch_, sent);
   writing_ = true;
   const std::uint64_t attempt = attempt_;
   auto self = shared_from_this();
   asio::async_write(
-      socket_, asio::buffer(*batch),
-      [this, self, attempt, batch, frames](const asio::error_code& error, std::size_t) {
+      socket_, asio::buffer(*rest),
+      [this, self, attempt, rest, frames](const asio::error_code& error, std::size_t) {
         if (!current(attempt)) return;
         writing_ = false;
-        // Frames of a failed write are lost with the connection: resending them
-        // could deliver half a frame twice, and newer messages supersede them.
         if (error) return fail(attempt);
         stats_.frames_sent += frames;
         write_next();

@@ -19,9 +19,10 @@
 namespace baton::net {
 
 /// Our connection to one peer, used only for sending. It dials, says Hello, waits for the reply,
-/// then writes queued frames in order, one async_write at a time. Any failure (connect error,
-/// refusal, reset, the peer closing) drops the connection and dials again after an exponential
-/// backoff with jitter, so a restarted peer is found again without help from the runtime.
+/// then writes queued frames in order: on the spot while the kernel takes them, else one
+/// async_write at a time. Any failure (connect error, refusal, reset, the peer closing) drops the
+/// connection and dials again after an exponential backoff with jitter, so a restarted peer is
+/// found again without help from the runtime.
 ///
 /// Lifetime: owned by the transport through a shared_ptr and kept alive by its own pending
 /// handlers. After close() no handler touches the stats or calls the report function, which is
@@ -63,7 +64,10 @@ class OutgoingLink : public std::enable_shared_from_this<OutgoingLink> {
   void read_reply(std::uint64_t attempt);
   void on_reply(std::uint64_t attempt, std::string_view payload);
   void watch_for_close(std::uint64_t attempt);
+  /// Writes queued frames, on the spot while the kernel takes them.
   void write_next();
+  /// Hands what the kernel did not take of batch_ (from `sent` on) to an asynchronous write.
+  void write_rest(std::size_t sent, std::uint64_t frames);
   /// Ends the current attempt (if `attempt` is still current) and schedules the next dial.
   void fail(std::uint64_t attempt);
   std::chrono::milliseconds next_backoff();
@@ -82,6 +86,8 @@ class OutgoingLink : public std::enable_shared_from_this<OutgoingLink> {
   /// Bumped by every dial: completions of an abandoned attempt see a stale number and do nothing.
   std::uint64_t attempt_ = 0;
   std::deque<std::string> queue_;
+  /// Reused for every write, so an idle link's heartbeat costs no allocation.
+  std::string batch_;
   bool writing_ = false;
   FrameDecoder reply_decoder_;
   std::array<char, 512> read_buffer_{};

@@ -298,9 +298,10 @@ void Node::Impl::send(const Envelope& envelope) {
     return;
   }
   if (const auto* beat = std::get_if<raft::Heartbeat>(&envelope.message)) {
-    rtt_sampling_ = runtime::RttTracker::sampled(beat->round);
+    const auto now = Clock::now();
     std::lock_guard lock(mu_);
-    rtt_.sent(envelope.to, beat->round, Clock::now());
+    rtt_sampling_ = rtt_.sample(beat->round, now);
+    rtt_.sent(envelope.to, beat->round, now);
   }
   {
     std::lock_guard lock(mu_);

@@ -8,18 +8,30 @@ const std::vector<double>& RttTracker::bounds_seconds() {
   return bounds;
 }
 
+bool RttTracker::sample(std::uint64_t round, Clock::time_point at) {
+  if (round == 0) return false;  // 0 marks an empty slot
+  if (sampled_round_ == round) return true;
+  if (sampled_round_ && at - sampled_at_ < sample_interval_) return false;
+  sampled_round_ = round;
+  sampled_at_ = at;
+  ++sampled_count_;
+  return true;
+}
+
 void RttTracker::sent(NodeId peer, std::uint64_t round, Clock::time_point at) {
-  if (!sampled(round)) return;
-  slots_[peer][round % kRemembered] = Slot{round, at};
+  if (sampled_round_ != round || round == 0) return;
+  slots_[peer][sampled_count_ % kRemembered] = Slot{round, at};
 }
 
 std::optional<double> RttTracker::answered(NodeId peer, std::uint64_t round, Clock::time_point at) {
   auto it = slots_.find(peer);
-  if (it == slots_.end()) return std::nullopt;
-  Slot& slot = it->second[round % kRemembered];
-  if (slot.round != round || round == 0) return std::nullopt;
-  slot.round = 0;  // a duplicated response does not count twice
-  return std::chrono::duration<double>(at - slot.at).count();
+  if (it == slots_.end() || round == 0) return std::nullopt;
+  for (Slot& slot : it->second) {
+    if (slot.round != round) continue;
+    slot.round = 0;  // a duplicated response does not count twice
+    return std::chrono::duration<double>(at - slot.at).count();
+  }
+  return std::nullopt;
 }
 
 }  // namespace baton::runtime

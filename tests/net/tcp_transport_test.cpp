@@ -5,7 +5,12 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <array>
+#include <optional>
+#include <thread>
+
 #include "net/frame.hpp"
+#include "net/handshake.hpp"
 #include "transport_harness.hpp"
 
 namespace baton::net {
@@ -311,6 +316,85 @@ TEST(TcpTransport, ListeningOnATakenPortNamesTheAddress) {
   } catch (const std::runtime_error& e) {
     EXPECT_THAT(e.what(), HasSubstr("cannot listen on '" + h.address(1) + "'"));
   }
+}
+
+// write_next() writes on the spot while the kernel takes the bytes; a peer that stops reading
+// fills the socket buffers, and the rest must wait for an asynchronous write (a frame cut in two
+// by a partial write continues exactly where it stopped) without blocking the loop.
+TEST(TcpTransport, APeerThatStopsReadingGetsEveryFrameIntactOnceItReads) {
+  Harness h({1, 2});
+  auto config = h.config(1, {2});
+  config.queue_limit_frames = 1000;
+  // Peer 2 is a plain socket on this thread: it answers the Hello, then reads nothing until told.
+  asio::io_context raw_io;
+  asio::ip::tcp::acceptor acceptor(
+      raw_io, asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"), h.port(2)));
+  auto& a = h.start(config);
+  asio::ip::tcp::socket peer(raw_io);
+  acceptor.non_blocking(true);
+  ASSERT_TRUE(h.run_until([&] {
+    asio::error_code error;
+    acceptor.accept(peer, error);
+    return !error;
+  }));
+  FrameDecoder decoder;
+  std::array<char, 64 * 1024> buffer{};
+  // Blocking reads, for the reader thread; `error` ends them when the test closes the socket.
+  const auto read_frame = [&]() -> std::optional<std::string> {
+    while (true) {
+      if (auto frame = decoder.next()) return frame;
+      if (decoder.error()) return std::nullopt;
+      asio::error_code error;
+      const std::size_t n = peer.read_some(asio::buffer(buffer), error);
+      if (error) return std::nullopt;
+      decoder.feed(std::string_view(buffer.data(), n));
+    }
+  };
+  // The Hello is written by the transport's loop, so read it while that loop runs.
+  peer.non_blocking(true);
+  std::optional<std::string> hello;
+  ASSERT_TRUE(h.run_until([&] {
+    asio::error_code error;
+    const std::size_t n = peer.read_some(asio::buffer(buffer), error);
+    if (!error) decoder.feed(std::string_view(buffer.data(), n));
+    hello = decoder.next();
+    return hello.has_value();
+  }));
+  peer.non_blocking(false);
+  ASSERT_TRUE(decode_hello(*hello)) << "the first frame is not a Hello";
+  std::string reply;
+  append_frame(reply, encode_hello_reply(HelloReply{.accepted = true, .reason = {}}));
+  asio::write(peer, asio::buffer(reply));
+  ASSERT_TRUE(h.run_until([&] { return a.stats(2).outgoing_connected; }));
+
+  // Far more than loopback's socket buffers hold: 400 frames of 60,000 bytes is 24 MB.
+  constexpr int kFrames = 400;
+  const auto payload = [](int i) {
+    return std::to_string(i) + std::string(60000, static_cast<char>('a' + i % 26));
+  };
+  for (int i = 0; i < kFrames; ++i) a.transport->send(2, payload(i));
+  h.run_for(100ms);
+  const std::uint64_t before_reading = a.stats(2).frames_sent;
+  EXPECT_LT(before_reading, static_cast<std::uint64_t>(kFrames))
+      << "the buffers never filled: this test no longer exercises the asynchronous write";
+
+  // Read everything on another thread while the transport's loop keeps writing.
+  std::vector<std::string> received;
+  std::thread reader([&] {
+    while (received.size() < kFrames) {
+      auto frame = read_frame();
+      if (!frame) return;
+      received.push_back(std::move(*frame));
+    }
+  });
+  const bool all_sent = h.run_until([&] { return a.stats(2).frames_sent == kFrames; },
+                                    std::chrono::milliseconds(10000));
+  if (!all_sent) peer.close();  // ends the reader rather than leaving it blocked
+  reader.join();
+  ASSERT_TRUE(all_sent);
+  ASSERT_EQ(received.size(), static_cast<std::size_t>(kFrames));
+  for (int i = 0; i < kFrames; ++i) ASSERT_EQ(received[i], payload(i)) << "frame " << i;
+  EXPECT_EQ(a.stats(2).frames_dropped_queue_full, 0u);
 }
 
 }  // namespace
