@@ -20,8 +20,8 @@ IncomingConnection::IncomingConnection(asio::ip::tcp::socket socket, Owner& owne
 void IncomingConnection::start() {
   asio::error_code ignored;
   socket_.set_option(asio::ip::tcp::no_delay(true), ignored);  // the hello reply is latency-bound
-  // Every read is synchronous (after a wait, or read_deferred()) and must get EAGAIN, not
-  // block, on an empty socket.
+  // read_deferred() reads synchronously and must get EAGAIN, not block, on an empty socket.
+  // Asynchronous operations do not depend on this mode.
   socket_.non_blocking(true, ignored);
   auto self = shared_from_this();
   // Bounds what a silent or slow client can hold: a socket and this object, for this long.
@@ -41,16 +41,14 @@ void IncomingConnection::close() {
 }
 
 void IncomingConnection::read() {
-  // Wait until the socket is readable, then read it here until it is drained. Asio's
-  // asynchronous read would instead try a read first, and after every frame that try comes back
-  // empty: a wasted system call per message on a node that answers each heartbeat.
   auto self = shared_from_this();
-  socket_.async_wait(asio::socket_base::wait_read, [this, self](const asio::error_code& error) {
-    if (state_ == State::Closed || state_ == State::Refusing) return;
-    if (error) return end();
-    bool read_any = false;
-    if (read_available(read_any)) read();
-  });
+  socket_.async_read_some(asio::buffer(read_buffer_),
+                          [this, self](const asio::error_code& error, std::size_t n) {
+                            if (state_ == State::Closed || state_ == State::Refusing) return;
+                            if (error) return end();  // end of stream, reset or abort
+                            decoder_.feed(std::string_view(read_buffer_.data(), n));
+                            if (drain_frames()) read();
+                          });
 }
 
 void IncomingConnection::set_deferred(bool deferred) {
@@ -62,28 +60,21 @@ void IncomingConnection::set_deferred(bool deferred) {
 bool IncomingConnection::read_deferred() {
   if (state_ != State::Open || !watermark_raised_) return false;
   // Read here and now, on the loop's thread: the mark stays raised (no socket option per round)
-  // and the pending wait stays queued for a flood or a close. If that wait fires for bytes read
-  // here, its own read finds the socket empty and it waits again.
+  // and the pending asynchronous read stays queued for a flood or a close. That read has taken no
+  // data yet: on this single thread, Asio runs a read's handler as soon as it has read.
   bool read_any = false;
-  read_available(read_any);
-  return read_any;
-}
-
-bool IncomingConnection::read_available(bool& read_any) {
   for (;;) {
     asio::error_code error;
     const std::size_t n = socket_.read_some(asio::buffer(read_buffer_), error);
-    if (error == asio::error::would_block || error == asio::error::try_again) return true;
+    if (error == asio::error::would_block || error == asio::error::try_again) return read_any;
     if (error) {
-      end();  // end of stream, reset or abort
-      return false;
+      end();  // end of stream, reset or abort, as the asynchronous read would have seen it
+      return read_any;
     }
     read_any = true;
     decoder_.feed(std::string_view(read_buffer_.data(), n));
-    if (!drain_frames()) return false;
-    // A short read drained the socket: spare the empty read. Bytes that arrive after it wake
-    // the pending wait.
-    if (n < read_buffer_.size()) return true;
+    if (!drain_frames()) return true;
+    if (n < read_buffer_.size()) return true;  // the socket is drained; spare the EAGAIN read
   }
 }
 

@@ -59,11 +59,7 @@ class IncomingConnection : public std::enable_shared_from_this<IncomingConnectio
  private:
   enum class State { AwaitingHello, Open, Refusing, Closed };
 
-  /// Waits until the socket is readable, reads it (read_available()) and waits again.
   void read();
-  /// Reads until the socket is drained, handing every complete frame to the owner; sets
-  /// `read_any` if a read returned bytes. False if the connection ended meanwhile.
-  bool read_available(bool& read_any);
   /// Raises or lowers the receive low-water mark (lowering it wakes the loop if data waits).
   void set_low_watermark(bool raised);
   /// Handles every complete frame buffered; false if the connection ended meanwhile.
