@@ -198,7 +198,7 @@ void Node::Impl::on_frame(NodeId from, std::string_view payload) {
   const auto now = Clock::now();
   {
     std::lock_guard lock(mu_);
-    ++metrics_.messages_received[std::string(message_name(envelope.message))];
+    ++received_by_slot_[message_counter_slot(envelope.message)];
     last_contact_[from] = now;
     if (const auto* response = std::get_if<raft::HeartbeatResponse>(&envelope.message)) {
       if (auto rtt = rtt_.answered(from, response->round, now)) {
@@ -305,7 +305,7 @@ void Node::Impl::send(const Envelope& envelope) {
   }
   {
     std::lock_guard lock(mu_);
-    ++metrics_.messages_sent[std::string(message_name(envelope.message))];
+    ++sent_by_slot_[message_counter_slot(envelope.message)];
   }
   transport_->send(envelope.to, net::encode_envelope(envelope));
 }
@@ -500,7 +500,13 @@ NodeStatus Node::Impl::status() const {
 
 NodeMetrics Node::Impl::metrics() const {
   std::lock_guard lock(mu_);
-  return metrics_;
+  NodeMetrics out = metrics_;
+  for (std::size_t slot = 0; slot < kMessageCounterSlots; ++slot) {
+    const std::string name(message_counter_name(slot));
+    if (sent_by_slot_[slot] != 0) out.messages_sent[name] = sent_by_slot_[slot];
+    if (received_by_slot_[slot] != 0) out.messages_received[name] = received_by_slot_[slot];
+  }
+  return out;
 }
 
 bool Node::Impl::is_leader() const {

@@ -3,6 +3,7 @@
 // messages, then the hard state made durable, then the messages that depend on it.
 #pragma once
 
+#include <array>
 #include <asio.hpp>
 #include <atomic>
 #include <chrono>
@@ -107,6 +108,10 @@ class Node::Impl {
   std::optional<Clock::time_point> lease_until_;
   bool standing_ = true;
   NodeMetrics metrics_{};
+  /// Message counts by counter slot (message_counter_slot()); metrics() names them. Counting by
+  /// name would build a string, often on the heap, for every message sent or received.
+  std::array<std::uint64_t, kMessageCounterSlots> sent_by_slot_{};
+  std::array<std::uint64_t, kMessageCounterSlots> received_by_slot_{};
   std::map<NodeId, Clock::time_point> last_contact_;
   std::uint16_t peer_port_ = 0;
 

@@ -98,6 +98,7 @@ TEST(RuntimeNode, ThreeNodesElectOneLeaderWithALease) {
   const NodeMetrics metrics = l.metrics();
   EXPECT_TRUE(metrics.is_leader);
   EXPECT_GT(metrics.messages_sent.at("heartbeat"), 0u);
+  EXPECT_GT(metrics.messages_received.at("vote_response"), 0u);  // it won an election
 }
 
 // Every algorithm with a core runs over the same runtime, chosen by configuration.
