@@ -117,9 +117,9 @@ class ZabElector final : public Elector {
   Vote initial_vote() const;
   /// totalOrderPredicate, except that during a resign hold a vote for ourselves is never better.
   bool better(const Vote& theirs, const Vote& ours) const;
-  /// Whether a quorum of claims (plus our own support) names `vote.leader`, which itself claims to
-  /// lead (FastLeaderElection.checkLeader).
-  bool claims_quorum(const Looking& looking, const Vote& vote, std::uint64_t round) const;
+  /// Whether a quorum of claims (plus our own support) names `vote.leader` in `vote.epoch`, in
+  /// any election round, and that leader itself claims to lead (FastLeaderElection.checkLeader).
+  bool claims_quorum(const Looking& looking, const Vote& vote) const;
   void broadcast_notification(const Vote& vote);
   void reply_notification(NodeId to);
 
