@@ -18,8 +18,9 @@ struct Answer {
   std::uint64_t epoch = 0;
 };
 
-/// "I am the coordinator" with the new election epoch (max seen + 1), which is also the fence
-/// token of this leadership. Broadcast to every other node.
+/// "I am the coordinator" with the new election epoch (the next round after the max seen, with the
+/// sender's id: core/owned_epoch.hpp), which is also the fence token of this leadership. Broadcast
+/// to every other node.
 struct Coordinator {
   std::uint64_t epoch = 0;
 };

@@ -17,8 +17,9 @@ struct Election {
   std::uint64_t sequence = 0;  ///< per-sender hop number, echoed by the successor's Ack
 };
 
-/// Sent once more around the ring by the winner: `leader` with the new epoch (max seen + 1), its
-/// fence token. Each node records it and forwards it until it returns to the leader.
+/// Sent once more around the ring by the winner: `leader` with the new epoch (the next round after
+/// the max seen, with the winner's id: core/owned_epoch.hpp), its fence token. Each node records it
+/// and forwards it until it returns to the leader.
 struct Elected {
   NodeId leader = kNoNode;
   std::uint64_t epoch = 0;

@@ -17,6 +17,11 @@ using bully::Election;
 
 using Ids = std::vector<NodeId>;
 
+/// Epoch `round` of node `id` (core/owned_epoch.hpp).
+constexpr std::uint64_t E(std::uint64_t round, NodeId id) {
+  return round << 16 | id;
+}
+
 Ids sorted(Ids ids) {
   std::sort(ids.begin(), ids.end());
   return ids;
@@ -43,7 +48,7 @@ TEST(BullyRules, HighestIdBecomesCoordinatorAtOnce) {
   EXPECT_TRUE(sent_of<Election>(out).empty());
   EXPECT_EQ(sorted(receivers_of<Coordinator>(out)), (Ids{1, 2, 3}));
   ASSERT_TRUE(out.hard_state.has_value());
-  EXPECT_EQ(out.hard_state->term, 1u);
+  EXPECT_EQ(out.hard_state->term, E(1, 4));
 }
 
 // A node receiving Election from a lower id answers and takes the election over.
@@ -108,16 +113,16 @@ TEST(BullyRules, LeaderAnswersAndReassertsCoordinator) {
   EXPECT_TRUE(sent_of<Election>(out).empty());
   // Only the asker hears the reassertion: a broadcast per Election fed an O(n^3) storm.
   EXPECT_EQ(receivers_of<Coordinator>(out), (Ids{1}));
-  for (const auto& [to, m] : sent_of<Coordinator>(out)) EXPECT_EQ(m.epoch, 1u);
+  for (const auto& [to, m] : sent_of<Coordinator>(out)) EXPECT_EQ(m.epoch, E(1, 3));
   EXPECT_TRUE(out.leadership.empty());
   EXPECT_EQ(leader.role(), Role::Leader);
 
-  leader.step(envelope(1, 3, Election{7}));
+  leader.step(envelope(1, 3, Election{E(7, 2)}));
   out = drain(leader);
-  for (const auto& [to, m] : sent_of<Coordinator>(out)) EXPECT_EQ(m.epoch, 8u);
-  EXPECT_EQ(leader.status().fence_token, 8u);
+  for (const auto& [to, m] : sent_of<Coordinator>(out)) EXPECT_EQ(m.epoch, E(8, 3));
+  EXPECT_EQ(leader.status().fence_token, E(8, 3));
   ASSERT_TRUE(out.hard_state.has_value());
-  EXPECT_EQ(out.hard_state->term, 8u);
+  EXPECT_EQ(out.hard_state->term, E(8, 3));
 }
 
 // An Answer stops the wait to win: no Coordinator at the Answer timeout; the election restarts
@@ -142,10 +147,11 @@ TEST(BullyRules, AnswerStopsWaitingToWinThenRestartsWithoutCoordinator) {
   EXPECT_EQ(sorted(receivers_of<Election>(out)), (Ids{3, 4}));
 }
 
-// No Answer in time: coordinator with epoch = max seen + 1, persisted in the batch of its
-// Coordinator messages, which skip the higher nodes that failed to answer.
+// No Answer in time: coordinator with the next round after the max epoch seen and its own id,
+// persisted in the batch of its Coordinator messages, which skip the higher nodes that failed to
+// answer.
 TEST(BullyRules, NoAnswerBecomesCoordinatorSkippingSilentHigherNodes) {
-  auto node = make_node(2, 4, {}, HardState{5, kNoNode, 0});
+  auto node = make_node(2, 4, {}, HardState{E(5, 4), kNoNode, 0});
   tick_until_election(node);
   drain(node);
   for (std::uint32_t t = 1; t < node.config().answer_timeout_ticks; ++t) node.tick();
@@ -154,13 +160,13 @@ TEST(BullyRules, NoAnswerBecomesCoordinatorSkippingSilentHigherNodes) {
   const Output out = drain(node);
   EXPECT_EQ(node.role(), Role::Leader);
   ASSERT_TRUE(out.hard_state.has_value());
-  EXPECT_EQ(out.hard_state->term, 6u);
+  EXPECT_EQ(out.hard_state->term, E(6, 2));
   EXPECT_EQ(receivers_of<Coordinator>(out), (Ids{1}));
-  for (const auto& [to, m] : sent_of<Coordinator>(out)) EXPECT_EQ(m.epoch, 6u);
+  for (const auto& [to, m] : sent_of<Coordinator>(out)) EXPECT_EQ(m.epoch, E(6, 2));
   ASSERT_EQ(out.leadership.size(), 1u);
   EXPECT_TRUE(out.leadership[0].gained);
-  EXPECT_EQ(out.leadership[0].term, 6u);
-  EXPECT_EQ(out.leadership[0].fence_token, 6u);
+  EXPECT_EQ(out.leadership[0].term, E(6, 2));
+  EXPECT_EQ(out.leadership[0].fence_token, E(6, 2));
   EXPECT_TRUE(has_event(out, CoreEventKind::BecameLeader));
 }
 
@@ -243,7 +249,7 @@ TEST(BullyRules, LeaderSendsAliveEveryHeartbeatInterval) {
     leader.tick();
     const Output out = drain(leader);
     EXPECT_EQ(sorted(receivers_of<Alive>(out)), (Ids{1, 2}));
-    for (const auto& [to, m] : sent_of<Alive>(out)) EXPECT_EQ(m.epoch, 1u);
+    for (const auto& [to, m] : sent_of<Alive>(out)) EXPECT_EQ(m.epoch, E(1, 3));
   }
 }
 
@@ -304,10 +310,10 @@ TEST(BullyRules, AcceptsAliveFromNodeAboveOurLeader) {
 // A lower-id leader's Alive is bullied: the leader reasserts itself with a fresh epoch.
 TEST(BullyRules, LeaderBulliesLowerIdAlive) {
   auto leader = make_leader(3, 3);
-  leader.step(envelope(2, 3, Alive{4}));
+  leader.step(envelope(2, 3, Alive{E(4, 2)}));
   const Output out = drain(leader);
   EXPECT_EQ(leader.role(), Role::Leader);
-  EXPECT_EQ(leader.status().fence_token, 5u);
+  EXPECT_EQ(leader.status().fence_token, E(5, 3));
   EXPECT_EQ(sorted(receivers_of<Coordinator>(out)), (Ids{1, 2}));
 }
 
@@ -340,13 +346,13 @@ TEST(BullyRules, StartUpWaitsRandomizedLeaderTimeout) {
 
 // Status: term = max epoch seen, fence token = epoch while leader, no lease, no vote.
 TEST(BullyRules, StatusReportsEpochFenceTokenAndNoLease) {
-  auto leader = make_leader(3, 3, {}, HardState{4, kNoNode, 0});
+  auto leader = make_leader(3, 3, {}, HardState{E(4, 2), kNoNode, 0});
   Status s = leader.status();
   EXPECT_EQ(s.id, 3u);
   EXPECT_EQ(s.role, Role::Leader);
-  EXPECT_EQ(s.term, 5u);
+  EXPECT_EQ(s.term, E(5, 3));
   EXPECT_EQ(s.leader, 3u);
-  EXPECT_EQ(s.fence_token, 5u);
+  EXPECT_EQ(s.fence_token, E(5, 3));
   EXPECT_FALSE(s.lease_valid);
   EXPECT_EQ(s.voted_for, kNoNode);
   EXPECT_EQ(leader.algorithm(), "bully");
@@ -362,15 +368,15 @@ TEST(BullyRules, StatusReportsEpochFenceTokenAndNoLease) {
 
 // A restarted node never reuses an epoch it has seen: the restored max epoch seen is the floor.
 TEST(BullyRules, RestoredEpochIsNeverReused) {
-  auto before = make_follower(1, 2, 2, 9);
-  ASSERT_EQ(before.hard_state().term, 9u);
+  auto before = make_follower(1, 2, 2, E(9, 2));
+  ASSERT_EQ(before.hard_state().term, E(9, 2));
   auto after = make_node(1, 2, {}, before.hard_state());
-  EXPECT_EQ(after.status().term, 9u);
+  EXPECT_EQ(after.status().term, E(9, 2));
   tick_until_election(after);
   for (int t = 0; t < 10 && after.role() != Role::Leader; ++t) after.tick();
   ASSERT_EQ(after.role(), Role::Leader);
-  EXPECT_EQ(after.status().fence_token, 10u);
-  EXPECT_EQ(after.hard_state().term, 10u);
+  EXPECT_EQ(after.status().fence_token, E(10, 1));
+  EXPECT_EQ(after.hard_state().term, E(10, 1));
 }
 
 TEST(BullyRules, TransferIsNotSupported) {
@@ -401,14 +407,46 @@ TEST(BullyRules, ResignStepsDownAndHoldsBack) {
     ASSERT_EQ(leader.role(), Role::Follower) << "tick " << t;
   }
   // A lower leader is accepted during the hold instead of bullied.
-  leader.step(envelope(2, 3, Coordinator{2}));
+  leader.step(envelope(2, 3, Coordinator{E(2, 2)}));
   EXPECT_EQ(leader.status().leader, 2u);
   EXPECT_EQ(leader.role(), Role::Follower);
   // After the hold the highest id bullies its way back.
   for (int t = 0; t < 5; ++t) leader.tick();
-  leader.step(envelope(2, 3, Alive{2}));
+  leader.step(envelope(2, 3, Alive{E(2, 2)}));
   EXPECT_EQ(leader.role(), Role::Leader);
-  EXPECT_EQ(leader.status().fence_token, 3u);
+  EXPECT_EQ(leader.status().fence_token, E(3, 3));
+}
+
+// Two nodes that take a new epoch after the same history never take the same one, and the higher
+// id's is the larger: with "max seen + 1", a restarted highest node that had not heard of the
+// interim leader announced that leader's epoch, two leaders with one fence token
+// (bully-stale-election.scn).
+// A leader's status names the epoch it leads, not a newer one it has only heard of: a higher
+// node's Answer can arrive before its Coordinator, and reporting the max epoch seen made the
+// election-safety checker see this node as leader of the higher node's epoch.
+TEST(BullyRules, LeaderStatusNamesItsOwnEpochNotTheMaxSeen) {
+  auto four = make_leader(4, 5);  // node 5 is down: no Answer
+  const std::uint64_t own = four.status().fence_token;
+  four.step(envelope(5, 4, Answer{E(2, 5)}));
+  ASSERT_EQ(four.role(), Role::Leader);
+  EXPECT_EQ(four.hard_state().term, E(2, 5));
+  EXPECT_EQ(four.status().term, own);
+  EXPECT_EQ(four.status().fence_token, own);
+}
+
+TEST(BullyRules, NodesThatSawTheSameEpochTakeDifferentOnes) {
+  const HardState seen{E(3, 5), kNoNode, 0};
+  auto four = make_leader(4, 5, {}, seen);  // node 5 is down: no Answer
+  auto five = make_leader(5, 5, {}, seen);
+  ASSERT_EQ(four.role(), Role::Leader);
+  ASSERT_EQ(five.role(), Role::Leader);
+  EXPECT_NE(four.status().fence_token, five.status().fence_token);
+  EXPECT_GT(five.status().fence_token, four.status().fence_token);
+  EXPECT_GT(four.status().fence_token, seen.term);
+  // The interim leader yields to the higher id's Coordinator: its epoch is the larger.
+  four.step(envelope(5, 4, Coordinator{five.status().fence_token}));
+  EXPECT_EQ(four.role(), Role::Follower);
+  EXPECT_EQ(four.status().leader, 5u);
 }
 
 // Messages of other algorithms are dropped with a MessageIgnored event and change nothing.

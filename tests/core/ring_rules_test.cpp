@@ -14,6 +14,11 @@ using ring::Alive;
 using ring::Elected;
 using ring::Election;
 
+/// Epoch `round` of node `id` (core/owned_epoch.hpp).
+constexpr std::uint64_t E(std::uint64_t round, NodeId id) {
+  return round << 16 | id;
+}
+
 RingTweak fixed_timeout(std::uint32_t ticks) {
   return
       [ticks](ring::Config& c) { c.leader_timeout_ticks_min = c.leader_timeout_ticks_max = ticks; };
@@ -138,21 +143,49 @@ TEST(RingRules, DiscardsLowerBestWhenParticipant) {
 
 TEST(RingRules, WinnerPersistsEpochInTheBatchOfItsElected) {
   Output out;
-  auto node = initiated(3, 5, out, HardState{4, kNoNode, 0});
-  node.step(from(2, 3, Election{3, 3, 6, 9}));
+  auto node = initiated(3, 5, out, HardState{E(4, 5), kNoNode, 0});
+  node.step(from(2, 3, Election{3, 3, E(6, 1), 9}));
   out = take(node);
   ASSERT_TRUE(out.hard_state.has_value());
-  EXPECT_EQ(out.hard_state->term, 7u);  // max(seen 4, message 6) + 1
+  EXPECT_EQ(out.hard_state->term, E(7, 3));  // the round after max(seen, message's), ours
   const auto elected = sent_of<Elected>(out);
   ASSERT_EQ(elected.size(), 1u);
   EXPECT_EQ(elected[0].to, 4u);
   EXPECT_EQ(elected[0].message.leader, 3u);
-  EXPECT_EQ(elected[0].message.epoch, 7u);
+  EXPECT_EQ(elected[0].message.epoch, E(7, 3));
   EXPECT_EQ(node.role(), Role::Leader);
   ASSERT_EQ(out.leadership.size(), 1u);
   EXPECT_TRUE(out.leadership[0].gained);
-  EXPECT_EQ(out.leadership[0].fence_token, 7u);
+  EXPECT_EQ(out.leadership[0].fence_token, E(7, 3));
   EXPECT_TRUE(has_ring_event(out, CoreEventKind::BecameLeader));
+}
+
+// Two nodes that win after the same history never take the same epoch: with "max seen + 1", two
+// queued copies of one undecided round reached restarted nodes and both won it, two leaders with
+// one fence token (ring-stale-election.scn).
+TEST(RingRules, WinnersAfterTheSameHistoryNeverShareAnEpoch) {
+  Output out;
+  auto three = initiated(3, 5, out, HardState{E(4, 5), kNoNode, 0});
+  auto four = initiated(4, 5, out, HardState{E(4, 5), kNoNode, 0});
+  three.step(from(2, 3, Election{3, 3, E(4, 5), 9}));
+  four.step(from(3, 4, Election{4, 4, E(4, 5), 9}));
+  ASSERT_EQ(three.role(), Role::Leader);
+  ASSERT_EQ(four.role(), Role::Leader);
+  EXPECT_NE(three.status().fence_token, four.status().fence_token);
+  EXPECT_GT(four.status().fence_token, three.status().fence_token);
+}
+
+// A leader's status names the epoch it leads, not a newer one it has only heard of (an Election
+// of a newer round can reach it before the Elected that deposes it).
+TEST(RingRules, LeaderStatusNamesItsOwnEpochNotTheMaxSeen) {
+  auto node = leader(3, 5);
+  const std::uint64_t own = node.status().fence_token;
+  node.step(from(2, 3, Election{5, 5, E(2, 5), 9}));
+  take(node);
+  ASSERT_EQ(node.role(), Role::Leader);
+  ASSERT_GT(node.hard_state().term, own) << "the Election's epoch was not noted";
+  EXPECT_EQ(node.status().term, own);
+  EXPECT_EQ(node.status().fence_token, own);
 }
 
 TEST(RingRules, OwnElectionReturningAfterTheRoundIsIgnored) {
@@ -205,11 +238,11 @@ TEST(RingRules, ElectedReturningToItsLeaderEndsTheRound) {
 }
 
 TEST(RingRules, LeaderStepsDownOnElectedOfAnotherWithEpochAtLeastItsOwn) {
-  auto node = leader(3, 5);                 // epoch 1
-  node.step(from(2, 3, Elected{1, 1, 8}));  // same epoch, lower id: the tie goes to us
+  auto node = leader(3, 5);                       // epoch E(1, 3)
+  node.step(from(2, 3, Elected{1, E(1, 1), 8}));  // an older epoch
   EXPECT_EQ(node.role(), Role::Leader);
   take(node);
-  node.step(from(2, 3, Elected{4, 1, 9}));  // same epoch, higher id
+  node.step(from(2, 3, Elected{4, E(1, 4), 9}));  // a newer one
   Output out = take(node);
   EXPECT_EQ(node.role(), Role::Follower);
   ASSERT_EQ(out.leadership.size(), 1u);
@@ -217,7 +250,7 @@ TEST(RingRules, LeaderStepsDownOnElectedOfAnotherWithEpochAtLeastItsOwn) {
   EXPECT_TRUE(has_ring_event(out, CoreEventKind::SteppedDown));
 
   auto other = leader(3, 5);
-  other.step(from(2, 3, Elected{1, 2, 8}));  // newer epoch, any id
+  other.step(from(2, 3, Elected{1, E(2, 1), 8}));  // newer epoch, any id
   EXPECT_EQ(other.role(), Role::Follower);
   EXPECT_EQ(other.status().leader, 1u);
 }
@@ -345,8 +378,8 @@ TEST(RingRules, AliveWithHigherEpochFromAnotherNodeIsAdopted) {
   node.step(from(4, 2, Alive{4, 1}));  // older epoch: ignored
   EXPECT_EQ(node.status().leader, 3u);
 
-  auto lead = leader(3, 5);  // epoch 1
-  lead.step(from(1, 3, Alive{1, 2}));
+  auto lead = leader(3, 5);  // epoch E(1, 3)
+  lead.step(from(1, 3, Alive{1, E(2, 1)}));
   EXPECT_EQ(lead.role(), Role::Follower);
   EXPECT_EQ(lead.status().leader, 1u);
 }
@@ -397,17 +430,17 @@ TEST(RingRules, StatusFenceTokenAndRestoredHardState) {
   EXPECT_EQ(follower.hard_state().term, 6u);
   EXPECT_EQ(follower.status().fence_token, 0u);
 
-  auto node = leader(3, 5, HardState{6, kNoNode, 0});
+  auto node = leader(3, 5, HardState{E(6, 2), kNoNode, 0});
   const Status s = node.status();
   EXPECT_EQ(s.role, Role::Leader);
-  EXPECT_EQ(s.term, 7u);
+  EXPECT_EQ(s.term, E(7, 3));
   EXPECT_EQ(s.leader, 3u);
-  EXPECT_EQ(s.fence_token, 7u);
+  EXPECT_EQ(s.fence_token, E(7, 3));
   EXPECT_FALSE(s.lease_valid);
   EXPECT_EQ(s.voted_for, kNoNode);
-  EXPECT_EQ(node.hard_state().term, 7u);
+  EXPECT_EQ(node.hard_state().term, E(7, 3));
   EXPECT_EQ(node.algorithm(), "ring");
-  EXPECT_EQ(node.clone()->status().fence_token, 7u);
+  EXPECT_EQ(node.clone()->status().fence_token, E(7, 3));
 }
 
 TEST(RingRules, TransferIsNotSupported) {

@@ -62,10 +62,10 @@ TEST_P(DefaultMixSweep, NoViolation) {
 
 INSTANTIATE_TEST_SUITE_P(ClusterSizes, DefaultMixSweep, ::testing::Values(3u, 5u, 7u));
 
-// The default mix for every algorithm (5 nodes). The quorum and store algorithms promise every
-// invariant; Bully and Ring promise none under partitions, so for them only fencing must hold: a
-// violation of election safety is expected and ends that seed's run, and no stale write may have
-// been accepted before it.
+// The default mix for every algorithm (5 nodes): every invariant holds. Bully and Ring elect a
+// leader on each side of a partition, but each with an epoch of its own (core/owned_epoch.hpp), so
+// one epoch never has two leaders and fencing orders the two (before, with "max seen + 1", 1,906
+// and 1,746 of 2,000 seeds had two leaders of one epoch).
 class DefaultMixByAlgorithm : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(DefaultMixByAlgorithm, PromisedInvariantsHold) {
@@ -74,13 +74,7 @@ TEST_P(DefaultMixByAlgorithm, PromisedInvariantsHold) {
   const SweepReport report = sweep(scenario, 1, sweep_seeds());
   EXPECT_EQ(report.stale_writes_accepted, 0u);
   EXPECT_GT(report.leaders_elected, report.seeds) << "the nemesis should force failovers";
-  if (GetParam() == "bully" || GetParam() == "ring") {
-    for (const Violation& v : report.violations) {
-      EXPECT_EQ(v.invariant, "election-safety") << "seed " << v.seed << ": " << v.detail;
-    }
-  } else {
-    EXPECT_TRUE(report.ok()) << explain(report);
-  }
+  EXPECT_TRUE(report.ok()) << explain(report);
 }
 
 INSTANTIATE_TEST_SUITE_P(Algorithms, DefaultMixByAlgorithm,
@@ -106,9 +100,9 @@ INSTANTIATE_TEST_SUITE_P(Algorithms, DeferInputMixSweep, ::testing::Values("raft
 // The default mix with down-queue on: messages for a crashed node wait in their senders' queues
 // (bounded as the runtime's transport bounds them, 256 frames, and tightly, 4, so the oldest are
 // dropped) and reach it right after its restart. Stale messages of decided terms, ballots and
-// epochs must change nothing the invariants see. Bully and Ring promise only fencing, as in
-// DefaultMixByAlgorithm (and break election safety more often with stale frames:
-// docs/scenarios.md). The store recipes talk only to the store, whose connections queue nothing.
+// epochs must change nothing the invariants see, for Bully and Ring too (with "max seen + 1" they
+// broke election safety far more often with stale frames: docs/scenarios.md). The store recipes
+// talk only to the store, whose connections queue nothing.
 class DownQueueMixSweep : public ::testing::TestWithParam<std::tuple<std::string, std::uint32_t>> {
 };
 
@@ -124,13 +118,7 @@ TEST_P(DownQueueMixSweep, PromisedInvariantsHold) {
   if (frames < 16) {
     EXPECT_GT(report.messages_down_dropped, 0u) << "the bound never bit";
   }
-  if (algorithm == "bully" || algorithm == "ring") {
-    for (const Violation& v : report.violations) {
-      EXPECT_EQ(v.invariant, "election-safety") << "seed " << v.seed << ": " << v.detail;
-    }
-  } else {
-    EXPECT_TRUE(report.ok()) << explain(report);
-  }
+  EXPECT_TRUE(report.ok()) << explain(report);
 }
 
 INSTANTIATE_TEST_SUITE_P(Algorithms, DownQueueMixSweep,

@@ -6,11 +6,14 @@
 #include <cassert>
 #include <utility>
 
+#include "core/owned_epoch.hpp"
+
 namespace baton::bully {
 
 BullyElector::BullyElector(Config config, HardState restored, Rng rng)
     : config_(std::move(config)), hard_state_(restored), rng_(rng) {
   assert(index_of(config_.id) != kNotMember && "config.id must be one of config.members");
+  assert(config_.id <= kMaxEpochOwner && "ids must be < 65536 for owned epochs");
   assert(config_.leader_timeout_ticks_min <= config_.leader_timeout_ticks_max);
   assert(config_.heartbeat_interval_ticks > 0 && config_.answer_timeout_ticks > 0);
   // Start-up: wait a randomized leader timeout before the first election. A fresh node that
@@ -44,10 +47,15 @@ Status BullyElector::status() const {
   Status s;
   s.id = config_.id;
   s.role = role();
-  s.term = hard_state_.term;
+  // A leader's term is the epoch it leads. The max epoch seen can run ahead of it (a higher node's
+  // Answer arrived, its Coordinator has not yet), and reporting that would name us leader of an
+  // epoch another node took.
+  const auto* leading = std::get_if<Leader>(&role_);
+  s.term = leading != nullptr ? leading->epoch : hard_state_.term;
   s.leader = current_leader();
-  // Fence token = the epoch of this leadership: it only grows with each new coordinator.
-  if (const auto* l = std::get_if<Leader>(&role_)) s.fence_token = l->epoch;
+  // Fence token = the epoch of this leadership: it only grows with each new coordinator, and no
+  // other node can take the same one.
+  if (leading != nullptr) s.fence_token = leading->epoch;
   // Bully has no lease: nothing stops another node from declaring itself coordinator right now.
   s.lease_valid = false;
   s.voted_for = kNoNode;
@@ -162,8 +170,10 @@ void BullyElector::become_coordinator(bool skip_higher, std::string_view reason)
     output_.leadership.push_back(LeadershipChange{false, l->epoch, l->epoch});
   }
   // Persistence rule: the epoch goes into hard_state in this same batch, before the Coordinator
-  // messages carrying it leave, so a crash cannot make us announce it twice.
-  hard_state_.term += 1;
+  // messages carrying it leave, so a crash cannot make us announce it twice. The epoch is ours
+  // alone (core/owned_epoch.hpp): "max seen + 1" let a restarted highest node, which had not heard
+  // of the interim leader, announce the very epoch that leader held (bully-stale-election.scn).
+  hard_state_.term = owned_epoch_after(hard_state_.term, config_.id);
   persist();
   const std::uint64_t epoch = hard_state_.term;
   role_ = Leader{epoch, 0};

@@ -19,10 +19,11 @@ namespace baton::bully {
 /// randomness: time is tick(), the network is step(), jitter comes from the Rng handed in.
 ///
 /// Epochs: every Bully message carries an epoch, and the node remembers the largest it has seen
-/// (HardState::term, persisted whenever it grows). A new coordinator takes max seen + 1, which is
-/// also its fence token, so a restarted node never reuses an epoch it has seen. Epochs do not make
-/// Bully safe: two sides of a partition each elect a leader (DESIGN.md expects it); fencing with
-/// the epoch is what limits the damage.
+/// (HardState::term, persisted whenever it grows). A new coordinator takes the next round after the
+/// max seen with its own id (core/owned_epoch.hpp), which is also its fence token, so a restarted
+/// node never reuses an epoch it has seen and no two nodes ever announce the same one. Epochs do
+/// not make Bully safe: two sides of a partition each elect a leader (DESIGN.md expects it);
+/// fencing with the epoch, which tells the two apart, is what limits the damage.
 ///
 /// Rules implemented (tests/core/bully_rules_test.cpp): Election to higher ids only; Answer and
 /// take over an election from a lower id; coordinator after answer_timeout_ticks of silence,
@@ -94,8 +95,9 @@ class BullyElector final : public Elector {
 
   // Role transitions.
   void start_election(std::string_view reason);
-  /// Takes epoch max seen + 1 and announces it. `skip_higher`: the higher nodes did not answer
-  /// this election, so they are presumed dead and get no Coordinator (the n-2 best case).
+  /// Takes the next epoch of its own after the max seen and announces it. `skip_higher`: the higher
+  /// nodes did not answer this election, so they are presumed dead and get no Coordinator (the n-2
+  /// best case).
   void become_coordinator(bool skip_higher, std::string_view reason);
   void become_follower(NodeId leader, std::uint64_t leader_epoch, std::string_view reason);
   /// The leader answers a challenge: re-announces its epoch, or a new one if someone has seen a

@@ -71,10 +71,10 @@ BullyElector::Claim BullyElector::judge_claim(NodeId from, std::uint64_t epoch,
   const std::uint64_t max_seen = hard_state_.term;
   const NodeId leader = current_leader();
   if (is_coordinator && epoch > max_seen) return Claim::Accept;  // a newer election than we know
-  // An epoch equal to ours can be claimed twice (two sides of a partition both took max + 1):
-  // prefer the higher id, which is who Bully would have elected had they heard each other.
-  // For Alive, also an epoch above ours must come from above our leader: a lower node that thinks
-  // it leads learns otherwise when it hears our leader, which then bullies it.
+  // An epoch equal to the max we have seen is one we heard of already (an Election or Alive
+  // carried it) without following its leader: accept it from above our leader, who is who Bully
+  // would elect. For Alive, also an epoch above ours must come from above our leader: a lower node
+  // that thinks it leads learns otherwise when it hears our leader, which then bullies it.
   if (epoch >= max_seen && from > leader) return Claim::Accept;
   return Claim::Ignore;
 }

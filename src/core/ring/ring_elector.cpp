@@ -6,6 +6,8 @@
 #include <cassert>
 #include <utility>
 
+#include "core/owned_epoch.hpp"
+
 namespace baton::ring {
 
 RingElector::RingElector(Config config, HardState restored, Rng rng)
@@ -18,6 +20,7 @@ RingElector::RingElector(Config config, HardState restored, Rng rng)
   std::sort(ring_.begin(), ring_.end());
   self_position_ = position_of(config_.id);
   assert(self_position_ != kNotMember && "config.id must be one of config.members");
+  assert(config_.id <= kMaxEpochOwner && "ids must be < 65536 for owned epochs");
   assert(config_.leader_timeout_ticks_min <= config_.leader_timeout_ticks_max);
   // A fresh or restarted node waits a whole randomized leader timeout before initiating: a leader
   // may well be alive, and the jitter keeps restarted nodes from initiating together.
@@ -41,9 +44,13 @@ Status RingElector::status() const {
   Status s;
   s.id = config_.id;
   s.role = role();
-  s.term = hard_state_.term;
+  // A leader's term is the epoch it leads. The max epoch seen can run ahead of it (a message of a
+  // newer round arrived, the Elected that deposes us has not yet), and reporting that would name
+  // us leader of an epoch another node won.
+  s.term = leading_ ? epoch_ : hard_state_.term;
   s.leader = leading_ ? config_.id : leader_;
-  // Fence token = epoch: each win takes max seen + 1, so tokens only grow along the ring's history.
+  // Fence token = epoch: each win takes the next round after the max seen with the winner's id, so
+  // tokens only grow along the ring's history and no two winners share one.
   s.fence_token = leading_ ? epoch_ : 0;
   s.lease_valid = false;  // Ring has no quorum, so no node can ever know it is the only leader.
   s.voted_for = kNoNode;
@@ -160,7 +167,9 @@ void RingElector::win(std::uint64_t seen_epoch) {
   drop_pending_elections();
   const std::uint64_t old_epoch = epoch_;
   const bool was_leading = leading_;
-  epoch_ = std::max(hard_state_.term, seen_epoch) + 1;
+  // The epoch is ours alone (core/owned_epoch.hpp): with "max seen + 1", two queued copies of one
+  // undecided round made two nodes win the same epoch (ring-stale-election.scn).
+  epoch_ = owned_epoch_after(std::max(hard_state_.term, seen_epoch), config_.id);
   hard_state_.term = epoch_;
   // Persistence rule: the epoch is in this batch, so it is durable before the Elected (which
   // carries it as a fence token) leaves. A restarted winner can never reuse it.

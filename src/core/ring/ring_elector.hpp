@@ -22,12 +22,14 @@ namespace baton::ring {
 /// Rules (tests/core/ring_rules_test.cpp names one test per rule): a leader timeout makes a node a
 /// participant that sends Election{self} to its successor; an Election is acknowledged, then
 /// forwarded with max(best, self) unless a participant sees a lower best (discarded: Chang-Roberts'
-/// suppression of concurrent initiators); the node whose id returns wins with epoch = max seen + 1,
-/// persisted in the batch of its Elected; Elected travels once around the ring; every hop waits
-/// for an Ack and skips a successor that stays silent; the leader sends Alive to everyone.
+/// suppression of concurrent initiators); the node whose id returns wins with the next round after
+/// the max epoch seen, owned by its id (core/owned_epoch.hpp), persisted in the batch of its
+/// Elected; Elected travels once around the ring; every hop waits for an Ack and skips a successor
+/// that stays silent; the leader sends Alive to everyone.
 ///
 /// Ring is not partition-safe: each side of a cut elects a leader. After the cut heals the leader
-/// with the newer (epoch, id) prevails; fencing (token = epoch) is what stops the damage.
+/// with the newer epoch prevails; fencing (token = epoch, never the same for two winners) is what
+/// stops the damage.
 class RingElector final : public Elector {
  public:
   /// `restored` is the durable hard state from before a crash (or {} on first start); its term is
