@@ -1,5 +1,6 @@
 #include "runtime/elector_settings.hpp"
 
+#include "core/owned_epoch.hpp"
 #include "core/rng.hpp"
 #include "sim/algorithm_factory.hpp"
 #include "sim/settings.hpp"
@@ -24,6 +25,12 @@ sim::Scenario settings_of(const NodeOptions& options) {
   }
   // The cores number members 1..N (the simulator's convention); check it rather than guess.
   const auto members = static_cast<std::uint32_t>(options.peers.size() + 1);
+  if (members > kMaxEpochOwner) {
+    // Paxos ballots and Bully's and Ring's epochs carry the node id in their low 16 bits.
+    throw NodeError("peers: " + std::to_string(members) + " members; at most " +
+                    std::to_string(kMaxEpochOwner) +
+                    " (fence tokens carry the node id in 16 bits)");
+  }
   for (NodeId id = 1; id <= members; ++id) {
     if (id != options.id && options.peers.count(id) == 0) {
       throw NodeError("peers: member ids must be 1.." + std::to_string(members) + "; " +

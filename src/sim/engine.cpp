@@ -379,11 +379,7 @@ void Simulation::drain_output(NodeId id) {
     switch (ev.kind) {
       case CoreEventKind::CampaignStarted:
         ++result_.elections;
-        if (ev.term >= term_seen_.size()) term_seen_.resize(ev.term + 1, 0);
-        if (!term_seen_[ev.term]) {
-          term_seen_[ev.term] = 1;
-          ++result_.terms_started;
-        }
+        if (term_seen_.insert(ev.term).second) ++result_.terms_started;
         break;
       case CoreEventKind::PreVoteStarted:
         ++result_.pre_vote_rounds;

@@ -13,6 +13,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 #include "core/elector.hpp"
@@ -238,7 +239,9 @@ class Simulation {
   std::optional<FailoverTimer> failover_;
   std::vector<ExpectationState> exp_state_;
   bool has_windows_ = false;
-  std::vector<std::uint8_t> term_seen_;
+  /// Terms a campaign started in. A set, not a vector indexed by term: Bully's and Ring's epochs
+  /// are round·2^16 + id (core/owned_epoch.hpp), so such a vector grew 64 KiB per round.
+  std::unordered_set<Term> term_seen_;
 
   TraceRing ring_;
   std::deque<std::string> owned_text_;

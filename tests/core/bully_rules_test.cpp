@@ -206,7 +206,7 @@ TEST(BullyRules, LeaderStepsDownOnAcceptedCoordinator) {
   auto leader = make_leader(2, 3);
   ASSERT_EQ(leader.role(), Role::Leader);
   const std::uint64_t epoch = leader.status().fence_token;
-  leader.step(envelope(3, 2, Coordinator{epoch}));  // equal epoch: the higher id wins
+  leader.step(envelope(3, 2, Coordinator{E(1, 3)}));  // the higher id's epoch of the same round
   const Output out = drain(leader);
   EXPECT_EQ(leader.role(), Role::Follower);
   EXPECT_EQ(leader.status().leader, 3u);
@@ -217,8 +217,9 @@ TEST(BullyRules, LeaderStepsDownOnAcceptedCoordinator) {
 }
 
 // Coordinators with an older epoch are delayed messages of an earlier election: ignored, also
-// from our own leader (a copy from its earlier leadership). At an equal epoch only a higher id than
-// the current leader wins.
+// from our own leader (a copy from its earlier leadership). At an equal epoch (possible only with
+// epochs taken as "max seen + 1", before they were owned) only a higher id than the current leader
+// wins.
 TEST(BullyRules, IgnoresStaleCoordinator) {
   auto node = make_follower(1, 4, 3, 5);
   node.step(envelope(4, 1, Coordinator{4}));
@@ -344,7 +345,8 @@ TEST(BullyRules, StartUpWaitsRandomizedLeaderTimeout) {
   EXPECT_EQ(node.role(), Role::Follower);
 }
 
-// Status: term = max epoch seen, fence token = epoch while leader, no lease, no vote.
+// Status: term = the epoch of the leadership the node is in (its own, or its leader's; else the
+// max epoch seen), fence token = epoch while leader, no lease, no vote.
 TEST(BullyRules, StatusReportsEpochFenceTokenAndNoLease) {
   auto leader = make_leader(3, 3, {}, HardState{E(4, 2), kNoNode, 0});
   Status s = leader.status();
@@ -417,10 +419,6 @@ TEST(BullyRules, ResignStepsDownAndHoldsBack) {
   EXPECT_EQ(leader.status().fence_token, E(3, 3));
 }
 
-// Two nodes that take a new epoch after the same history never take the same one, and the higher
-// id's is the larger: with "max seen + 1", a restarted highest node that had not heard of the
-// interim leader announced that leader's epoch, two leaders with one fence token
-// (bully-stale-election.scn).
 // A leader's status names the epoch it leads, not a newer one it has only heard of: a higher
 // node's Answer can arrive before its Coordinator, and reporting the max epoch seen made the
 // election-safety checker see this node as leader of the higher node's epoch.
@@ -432,8 +430,19 @@ TEST(BullyRules, LeaderStatusNamesItsOwnEpochNotTheMaxSeen) {
   EXPECT_EQ(four.hard_state().term, E(2, 5));
   EXPECT_EQ(four.status().term, own);
   EXPECT_EQ(four.status().fence_token, own);
+
+  // A follower's term is its leader's epoch, also after an Alive it ignored carried a newer one.
+  auto follower = make_follower(1, 3, 3, E(1, 3));
+  follower.step(envelope(2, 1, Alive{E(2, 2)}));  // below our leader: ignored
+  ASSERT_EQ(follower.status().leader, 3u);
+  EXPECT_EQ(follower.hard_state().term, E(2, 2));
+  EXPECT_EQ(follower.status().term, E(1, 3));
 }
 
+// Two nodes that take a new epoch after the same history never take the same one, and the higher
+// id's is the larger: with "max seen + 1", a restarted highest node that had not heard of the
+// interim leader announced that leader's epoch, two leaders with one fence token
+// (bully-stale-election.scn).
 TEST(BullyRules, NodesThatSawTheSameEpochTakeDifferentOnes) {
   const HardState seen{E(3, 5), kNoNode, 0};
   auto four = make_leader(4, 5, {}, seen);  // node 5 is down: no Answer

@@ -186,6 +186,15 @@ TEST(RingRules, LeaderStatusNamesItsOwnEpochNotTheMaxSeen) {
   ASSERT_GT(node.hard_state().term, own) << "the Election's epoch was not noted";
   EXPECT_EQ(node.status().term, own);
   EXPECT_EQ(node.status().fence_token, own);
+
+  // A follower's term is its leader's epoch, also after an Election of a newer round went by.
+  auto follower = make_ring_node(2, 5);
+  follower.step(from(1, 2, Elected{5, E(1, 5), 1}));
+  follower.step(from(1, 2, Election{1, 1, E(2, 4), 2}));
+  take(follower);
+  ASSERT_EQ(follower.status().leader, 5u);
+  ASSERT_GT(follower.hard_state().term, E(1, 5)) << "the Election's epoch was not noted";
+  EXPECT_EQ(follower.status().term, E(1, 5));
 }
 
 TEST(RingRules, OwnElectionReturningAfterTheRoundIsIgnored) {

@@ -227,6 +227,18 @@ TEST(ZabRules, ClaimsOfOneLeadershipCountAcrossElectionRounds) {
   EXPECT_EQ(receivers_of<FollowerInfo>(out), (Ids{5}));
 }
 
+// Joining takes the leader's round even when a follower's older claim completes the quorum: else
+// a delayed LOOKING notification of the leader's own round would look like a new election.
+TEST(ZabRules, JoiningTakesTheLeadersRoundNotTheLastClaims) {
+  auto node = started(1, 5);
+  const Vote ended = vote_for(5, 2);
+  node.step(envelope(5, 1, claim(ended, 6, PeerState::Leading)));
+  node.step(envelope(3, 1, claim(ended, 5, PeerState::Following)));
+  drain(node);
+  ASSERT_EQ(node.peer_state(), PeerState::Following);
+  EXPECT_EQ(node.election_round(), 6u);
+}
+
 // ... but a claim for the same leader in another epoch is another leadership.
 TEST(ZabRules, ClaimsOfAnotherEpochOfTheLeaderDoNotCount) {
   auto node = started(1, 5);

@@ -47,11 +47,19 @@ Status BullyElector::status() const {
   Status s;
   s.id = config_.id;
   s.role = role();
-  // A leader's term is the epoch it leads. The max epoch seen can run ahead of it (a higher node's
-  // Answer arrived, its Coordinator has not yet), and reporting that would name us leader of an
+  // The term is the epoch of the leadership this node is in: its own while it leads, its leader's
+  // while it follows one. The max epoch seen can run ahead of both (a higher node's Answer came
+  // before its Coordinator; an Alive we ignored), and reporting it would pair a leader with an
   // epoch another node took.
   const auto* leading = std::get_if<Leader>(&role_);
-  s.term = leading != nullptr ? leading->epoch : hard_state_.term;
+  const auto* following = std::get_if<Follower>(&role_);
+  if (leading != nullptr) {
+    s.term = leading->epoch;
+  } else if (following != nullptr && following->leader != kNoNode) {
+    s.term = following->leader_epoch;
+  } else {
+    s.term = hard_state_.term;
+  }
   s.leader = current_leader();
   // Fence token = the epoch of this leadership: it only grows with each new coordinator, and no
   // other node can take the same one.

@@ -44,10 +44,11 @@ Status RingElector::status() const {
   Status s;
   s.id = config_.id;
   s.role = role();
-  // A leader's term is the epoch it leads. The max epoch seen can run ahead of it (a message of a
-  // newer round arrived, the Elected that deposes us has not yet), and reporting that would name
-  // us leader of an epoch another node won.
-  s.term = leading_ ? epoch_ : hard_state_.term;
+  // The term is the epoch of the leadership this node is in: its own while it leads, its leader's
+  // while it follows one. The max epoch seen can run ahead of both (an Election of a newer round
+  // came before the Elected that ends it), and reporting it would pair a leader with an epoch
+  // another node won.
+  s.term = leading_ || leader_ != kNoNode ? epoch_ : hard_state_.term;
   s.leader = leading_ ? config_.id : leader_;
   // Fence token = epoch: each win takes the next round after the max seen with the winner's id, so
   // tokens only grow along the ring's history and no two winners share one.

@@ -108,7 +108,8 @@ class RingElector final : public Elector {
   void on_ack_timeout(Pending pending);
   void drop_pending_elections();
   /// True when (epoch, leader) is newer than the leadership this node knows: epochs first, ids
-  /// break ties (two sides of a healed partition may have elected in the same epoch).
+  /// break ties. Owned epochs never tie between two winners (core/owned_epoch.hpp); the tie rule
+  /// only orders epochs taken before them, as "max seen + 1".
   bool newer_than_known(std::uint64_t epoch, NodeId leader) const;
 
   // Helpers.

@@ -187,8 +187,10 @@ void ZabElector::on_claim(Looking& looking, NodeId from, const Notification& m) 
   if (m.election_round == round_) looking.votes[index] = m.vote;
   if (claims_quorum(looking, m.vote)) {
     // A quorum follows a leader that says it leads: join it now, without a finalize wait (this
-    // is how a restarted node joins a running ensemble).
-    round_ = m.election_round;
+    // is how a restarted node joins a running ensemble). Take the leader's round, not that of the
+    // claim that completed the quorum (a follower's may be older): a delayed notification of the
+    // leader's own round must not look like the start of a newer election (on()).
+    round_ = looking.claims[index_of(m.vote.leader)]->election_round;
     decide(m.vote, "quorum follows an established leader");
     return;
   }
