@@ -71,6 +71,9 @@ failures = 5
 TEST(NodeConfig, ErrorsNameFileLineAndKey) {
   EXPECT_EQ(error_of("id = 1\nbogus = 3\n"), "node.toml:2:9: unknown key 'bogus'");
   EXPECT_EQ(error_of("id = \"one\"\n"), "node.toml:1:6: id: expected an integer");
+  // A float is refused before any conversion (out of range, converting it is undefined).
+  EXPECT_EQ(error_of("id = 89009009990990E9\n"), "node.toml:1:6: id: expected an integer");
+  EXPECT_EQ(error_of("id = 2.0\n"), "node.toml:1:6: id: expected an integer");
   EXPECT_EQ(error_of("id = 0\n"), "node.toml:1:6: id: 0 is out of range 1..4294967295");
   EXPECT_EQ(error_of("[peers]\nx = \"a:1\"\n"),
             "node.toml:2:5: peers: 'x' is not a node id (1 or more)");
