@@ -40,14 +40,13 @@ std::int64_t get_int(const toml::node& node, const std::string& key, const std::
   // The type first: toml++ converts a float to an integer unchecked, which is undefined behaviour
   // for 1e30 (the config fuzzer found `id = 89009009990990E9`).
   if (!node.is_integer()) fail_at(source, node, key + ": expected an integer");
-  auto value = node.value<std::int64_t>();
-  if (!value) fail_at(source, node, key + ": expected an integer");
-  if (*value < min || *value > max) {
+  const std::int64_t value = *node.value<std::int64_t>();
+  if (value < min || value > max) {
     fail_at(source, node,
-            key + ": " + std::to_string(*value) + " is out of range " + std::to_string(min) + ".." +
+            key + ": " + std::to_string(value) + " is out of range " + std::to_string(min) + ".." +
                 std::to_string(max));
   }
-  return *value;
+  return value;
 }
 
 bool get_bool(const toml::node& node, const std::string& key, const std::string& source) {

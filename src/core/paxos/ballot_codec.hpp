@@ -4,12 +4,13 @@
 #include <cstdint>
 
 #include "core/messages_paxos.hpp"
+#include "core/owned_epoch.hpp"
 #include "core/types.hpp"
 
 namespace baton::paxos {
 
-/// Node ids must fit the low 16 bits of a token.
-inline constexpr NodeId kMaxNodeId = 0xFFFF;
+/// Node ids must fit the low 16 bits of a token: a ballot's token has the layout of an owned epoch.
+inline constexpr NodeId kMaxNodeId = kMaxEpochOwner;
 
 /// round << 16 | node: ballot order is token order, so a newer leadership always carries a larger
 /// fence token (messages_paxos.hpp).
