@@ -148,11 +148,18 @@ std::string check_node(std::uint64_t id, std::string_view field) {
 
 }  // namespace
 
-std::string encode_envelope(const Envelope& envelope) {
+std::string encode_envelope(const Envelope& envelope, std::size_t min_payload_bytes) {
   wire::Envelope out;
   out.set_from(envelope.from);
   out.set_to(envelope.to);
   std::visit([&out](const auto& message) { to_wire(message, out); }, envelope.message);
+  const std::size_t size = out.ByteSizeLong();
+  if (size >= min_payload_bytes) return out.SerializeAsString();
+  // The field costs a one-byte tag and a length of one byte (two from 128 on), so this reaches
+  // the minimum exactly, or one or two bytes past it (a two-byte length; proto3 does not write
+  // an empty field, so the padding is at least one byte).
+  const std::size_t missing = min_payload_bytes - size;
+  out.set_wake_padding(std::string(missing > 3 ? missing - 2 : 1, '\0'));
   return out.SerializeAsString();
 }
 

@@ -3,6 +3,7 @@
 // caller drops and counts it.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -18,7 +19,9 @@ namespace baton::net {
 inline constexpr std::uint32_t kWireVersion = 1;
 
 /// Payload of one election message frame (from/to travel in it too, checked by the receiver).
-std::string encode_envelope(const Envelope& envelope);
+/// A payload shorter than `min_payload_bytes` is padded up to at least that size with a field the
+/// decoder ignores (wake_padding): a frame of kWakeFrameBytes wakes a receiver deferring its input.
+std::string encode_envelope(const Envelope& envelope, std::size_t min_payload_bytes = 0);
 
 /// A decode result: the value, or an error naming what was wrong ("truncated protobuf",
 /// "unknown message kind 77", "vote_request: term missing").

@@ -15,6 +15,11 @@ namespace baton::net {
 /// growth and caps what one bad length can make us buffer.
 inline constexpr std::size_t kMaxFramePayloadBytes = 64 * 1024;
 inline constexpr std::size_t kFrameHeaderBytes = 4;
+/// A receiver that defers its input leaves frames in the kernel until this many bytes wait (its
+/// socket's receive low-water mark). Routine traffic (heartbeats and their answers) stays far
+/// below it between two reads; a message that must not wait is padded to it by its sender
+/// (encode_envelope's `min_payload_bytes`), so it wakes the receiver as it arrives.
+inline constexpr std::size_t kWakeFrameBytes = 256;
 
 /// Appends one frame (header + payload) to `out`. Payloads above the limit are a programming error.
 void append_frame(std::string& out, std::string_view payload);

@@ -4,9 +4,10 @@ namespace baton::net {
 namespace {
 
 /// The receive low-water mark of a deferred connection. Far above what a peer sends between two
-/// of our heartbeats (tens of bytes), and a flood that reaches it still wakes the loop, so a
-/// deferred connection never buffers without bound.
-constexpr int kDeferredLowWatermarkBytes = 64 * 1024;
+/// of our reads (heartbeats and their answers, tens of bytes each); a message padded to it by
+/// its sender (kWakeFrameBytes) wakes the loop as it arrives, and so does a flood, so a deferred
+/// connection never buffers without bound.
+constexpr int kDeferredLowWatermarkBytes = static_cast<int>(kWakeFrameBytes);
 
 }  // namespace
 

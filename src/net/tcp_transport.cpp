@@ -124,10 +124,16 @@ class TcpTransport::Impl final : public IncomingConnection::Owner {
 
   std::uint64_t anonymous_malformed_frames() const { return anonymous_malformed_; }
 
-  void set_input_deferred(bool deferred) {
-    if (deferred == input_deferred_) return;
+  void set_input_deferred(bool deferred, NodeId only_from) {
+    if (!deferred) only_from = kNoNode;
+    if (deferred == input_deferred_ && only_from == deferred_from_) return;
     input_deferred_ = deferred;
-    for (auto& [id, connection] : incoming_) connection->set_deferred(deferred);
+    deferred_from_ = only_from;
+    for (auto& [id, connection] : incoming_) connection->set_deferred(defers(id));
+  }
+
+  bool defers(NodeId peer) const {
+    return input_deferred_ && (deferred_from_ == kNoNode || deferred_from_ == peer);
   }
 
   std::size_t read_deferred_input() {
@@ -179,7 +185,7 @@ class TcpTransport::Impl final : public IncomingConnection::Owner {
     // (a peer that restarted, or a half-open connection). Replacing it is not a loss.
     if (slot) slot->close();
     slot = connection;
-    connection->set_deferred(input_deferred_);
+    connection->set_deferred(defers(from));
     stats_[from].incoming_connected = true;
     if (const auto link = links_.find(from); link != links_.end()) link->second->peer_is_up();
   }
@@ -282,6 +288,7 @@ class TcpTransport::Impl final : public IncomingConnection::Owner {
   std::set<std::shared_ptr<IncomingConnection>> pending_;           ///< awaiting their Hello
   std::uint64_t anonymous_malformed_ = 0;
   bool input_deferred_ = false;
+  NodeId deferred_from_ = kNoNode;  ///< with input_deferred_: only this peer's input, or everyone's
   bool started_ = false;
   bool stopped_ = false;
   std::shared_ptr<char> alive_ = std::make_shared<char>();
@@ -307,8 +314,8 @@ std::uint16_t TcpTransport::local_port() const {
 PeerTransportStats TcpTransport::peer_stats(NodeId peer) const {
   return impl_->peer_stats(peer);
 }
-void TcpTransport::set_input_deferred(bool deferred) {
-  impl_->set_input_deferred(deferred);
+void TcpTransport::set_input_deferred(bool deferred, NodeId only_from) {
+  impl_->set_input_deferred(deferred, only_from);
 }
 std::size_t TcpTransport::read_deferred_input() {
   return impl_->read_deferred_input();

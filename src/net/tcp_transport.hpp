@@ -81,11 +81,13 @@ class TcpTransport {
   /// receiver would take either for a broken stream and drop the connection.
   void send(NodeId to, std::string payload);
 
-  /// While on, frames from peers do not wake the loop as they arrive: they wait in the kernel
-  /// until read_deferred_input() (an idle leader reads its followers' answers once per heartbeat
-  /// instead of waking for each). Turning it off reads at once whatever waits. A connection's
-  /// close or reset is still seen at once, and so is a flood of data.
-  void set_input_deferred(bool deferred);
+  /// While on, frames from peers (every peer, or only `only_from`) do not wake the loop as they
+  /// arrive: they wait in the kernel until read_deferred_input() (an idle leader reads its
+  /// followers' answers once per heartbeat instead of waking for each; a follower reads its
+  /// leader's heartbeats on the beat). Turning it off reads at once whatever waits. A
+  /// connection's close or reset is still seen at once, and so are a frame of kWakeFrameBytes and
+  /// a flood of data.
+  void set_input_deferred(bool deferred, NodeId only_from = kNoNode);
   /// Reads what arrived while input was deferred and hands it to on_frame before returning; input
   /// stays deferred. Returns how many peers' connections had something waiting.
   std::size_t read_deferred_input();

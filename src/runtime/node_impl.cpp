@@ -6,6 +6,7 @@
 
 #include "core/message.hpp"
 #include "net/codec.hpp"
+#include "net/frame.hpp"
 #include "runtime/elector_settings.hpp"
 
 namespace baton {
@@ -16,6 +17,19 @@ using Clock = std::chrono::steady_clock;
 /// The longest the loop sleeps without a due tick: it refreshes the published view (peer
 /// connectivity) on waking, so this bounds how stale that view can get on a quiet node.
 constexpr std::chrono::milliseconds kMaxSleep{50};
+
+/// Routine traffic: a leader's periodic heartbeats and their answers, which a receiver that defers
+/// its input may read at its next due read. Every other message is padded so that it wakes the
+/// receiver as it arrives (net::kWakeFrameBytes): a vote request, a step-down or a hand-over
+/// (TimeoutNow) is not held for a heartbeat interval.
+bool may_wait_for_reader(const Message& message) {
+  return std::holds_alternative<raft::Heartbeat>(message) ||
+         std::holds_alternative<raft::HeartbeatResponse>(message) ||
+         std::holds_alternative<paxos::LeaseRenew>(message) ||
+         std::holds_alternative<paxos::LeaseAck>(message) ||
+         std::holds_alternative<zab::Ping>(message) ||
+         std::holds_alternative<zab::PingAck>(message);
+}
 
 std::int64_t unix_ms_now() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -297,17 +311,24 @@ void Node::Impl::send(const Envelope& envelope) {
     to_self_.push_back(envelope);
     return;
   }
+  bool sampled_beat = false;
   if (const auto* beat = std::get_if<raft::Heartbeat>(&envelope.message)) {
     const auto now = Clock::now();
     std::lock_guard lock(mu_);
     rtt_sampling_ = rtt_.sample(beat->round, now);
     rtt_.sent(envelope.to, beat->round, now);
+    sampled_beat = rtt_sampling_;
   }
   {
     std::lock_guard lock(mu_);
     ++sent_by_slot_[message_counter_slot(envelope.message)];
   }
-  transport_->send(envelope.to, net::encode_envelope(envelope));
+  // A sampled heartbeat wakes its follower too, so that the round trip measures the network, not
+  // the follower's wait for its next read.
+  const bool wake = sampled_beat || !may_wait_for_reader(envelope.message);
+  transport_->send(
+      envelope.to,
+      net::encode_envelope(envelope, wake ? net::kWakeFrameBytes - net::kFrameHeaderBytes : 0));
 }
 
 void Node::Impl::publish() {

@@ -65,6 +65,23 @@ TEST(Codec, RoundTripsEveryKindWithEveryFieldSet) {
   });
 }
 
+TEST(Codec, PaddingReachesTheWakeSizeAndDecodesAway) {
+  // A message that must wake a deferring receiver is padded to at least the wake size, and at
+  // most two bytes past it (a tag and a length surround at least one byte); the receiver sees the
+  // message unchanged. Every minimum from "already big enough" through the two-byte lengths.
+  const Envelope sent = envelope_of(raft::TimeoutNow{.term = 42});
+  const std::size_t plain = encode_envelope(sent).size();
+  for (std::size_t min = 0; min <= 400; ++min) {
+    SCOPED_TRACE(min);
+    const std::string bytes = encode_envelope(sent, min);
+    EXPECT_GE(bytes.size(), min);
+    EXPECT_LE(bytes.size(), std::max(plain, min + 2));
+    const Decoded<Envelope> got = decode_envelope(bytes);
+    ASSERT_TRUE(got) << got.error;
+    EXPECT_TRUE(testing::same_envelope(*got.value, sent));
+  }
+}
+
 TEST(Codec, RoundTripsEveryKindWithDefaultFields) {
   // proto3 writes no default-valued field; the kind must still survive as an empty submessage.
   testing::for_each_kind([](auto index) {

@@ -104,5 +104,56 @@ TEST(TcpDeferredInput, AFloodIsReadWithoutWaiting) {
   EXPECT_EQ(a.frames.front().second.size(), big.size());
 }
 
+TEST(TcpDeferredInput, AWakeSizedFrameIsReadAtOnceWithWhatWaitsBeforeIt) {
+  // A message that must not wait (a hand-over, a vote request) is padded to the wake size by its
+  // sender; it brings along, in order, the routine frames that waited before it.
+  Harness h({1, 2});
+  auto& a = h.start(h.config(1, {2}));
+  auto& b = h.start(h.config(2, {1}));
+  ASSERT_TRUE(h.run_until([&] { return h.linked(1, 2); }));
+  a.transport->set_input_deferred(true);
+  b.transport->send(1, "routine");
+  const std::string urgent(kWakeFrameBytes - kFrameHeaderBytes, 'u');
+  b.transport->send(1, urgent);
+  ASSERT_TRUE(h.run_until([&] { return a.frames.size() == 2; }, 1000ms));
+  EXPECT_THAT(a.payloads_from(2), ElementsAre("routine", urgent));
+
+  // One byte short of the wake size, it waits like any routine frame.
+  b.transport->send(1, std::string(kWakeFrameBytes - kFrameHeaderBytes - 1, 's'));
+  h.run_for(kWouldHaveArrived);
+  EXPECT_EQ(a.frames.size(), 2u) << "a frame below the wake size woke the reader";
+  a.transport->read_deferred_input();
+  ASSERT_TRUE(h.run_until([&] { return a.frames.size() == 3; }, 1000ms));
+}
+
+TEST(TcpDeferredInput, DeferringOnePeerLeavesTheOthersReadingAtOnce) {
+  // A follower defers only its leader's heartbeats; a candidate's requests arrive as sent.
+  Harness h({1, 2, 3});
+  auto& a = h.start(h.config(1, {2, 3}));
+  auto& b = h.start(h.config(2, {1, 3}));
+  auto& c = h.start(h.config(3, {1, 2}));
+  ASSERT_TRUE(h.run_until([&] { return h.linked(2, 1) && h.linked(3, 1); }));
+  a.transport->set_input_deferred(true, 2);
+  b.transport->send(1, "from the leader");
+  c.transport->send(1, "from someone else");
+  ASSERT_TRUE(h.run_until([&] { return a.frames.size() == 1; }, 1000ms));
+  h.run_for(kWouldHaveArrived);
+  EXPECT_THAT(a.payloads_from(3), ElementsAre("from someone else"));
+  EXPECT_TRUE(a.payloads_from(2).empty()) << "the deferred peer's frame was read before its time";
+
+  a.transport->read_deferred_input();
+  ASSERT_TRUE(h.run_until([&] { return a.frames.size() == 2; }, 1000ms));
+  EXPECT_THAT(a.payloads_from(2), ElementsAre("from the leader"));
+
+  // Deferring another peer instead reads what waits from the first at once.
+  b.transport->send(1, "again");
+  h.run_for(kWouldHaveArrived);
+  a.transport->set_input_deferred(true, 3);
+  ASSERT_TRUE(h.run_until([&] { return a.frames.size() == 3; }, 1000ms));
+  c.transport->send(1, "now deferred");
+  h.run_for(kWouldHaveArrived);
+  EXPECT_EQ(a.frames.size(), 3u);
+}
+
 }  // namespace
 }  // namespace baton::net
