@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string_view>
 
 #include "core/message.hpp"
@@ -21,6 +22,13 @@ struct Status {
   bool lease_valid = false;    ///< leader only: no other leader can exist right now
   std::uint64_t lease_remaining_ticks = 0;  ///< how long the lease still holds, in local ticks
   NodeId voted_for = kNoNode;
+};
+
+/// What a follower expects from its leader: a heartbeat every `interval_ticks`
+/// (Elector::leader_beat()).
+struct LeaderBeat {
+  NodeId leader = kNoNode;
+  std::uint64_t interval_ticks = 0;
 };
 
 /// Typed results for requests a core may refuse (DESIGN habit 7).
@@ -97,6 +105,17 @@ class Elector {
   /// is only a slow network); it is about not losing a lease, a hand-over or a step-down to the
   /// wait. The default, false, means "hand me every message as it arrives".
   virtual bool input_can_wait() const { return false; }
+
+  /// For a follower of an established leader: that leader and the heartbeat interval (this
+  /// node's own setting) at which its routine messages come. A driver may then read that
+  /// leader's heartbeats on the beat, a little after each is expected, instead of waking for
+  /// each; whatever else the leader sends must reach step() as it arrives (the runtime's sender
+  /// marks it so). A driver that does must still hand a held heartbeat to step() before this
+  /// node's next due tick, or the election timer would fire beside an unread heartbeat. Safety
+  /// never rests on this (a heartbeat read late is a slow network, and the core stamps it when it
+  /// reads it, which only delays the stickiness a leader's lease relies on). nullopt, the
+  /// default: read the leader's messages as they arrive.
+  virtual std::optional<LeaderBeat> leader_beat() const { return std::nullopt; }
 
   virtual std::unique_ptr<Elector> clone() const = 0;
   virtual std::string_view algorithm() const = 0;

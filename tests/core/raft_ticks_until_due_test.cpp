@@ -55,17 +55,19 @@ TEST(RaftTicksUntilDue, CheckQuorumStepDownIsNotSleptThrough) {
 }
 
 /// Random faults over many seeds; after every tick and delivery every node's due tick is honest,
-/// and so is its input_can_wait(). Returns how often a node said its input could wait.
-std::uint64_t sweep(std::uint64_t seed, const ConfigTweak& tweak) {
+/// and so are its input_can_wait() and leader_beat(). Returns how often a node said its input
+/// could wait; counts in `beats` how often one named its leader's beat.
+std::uint64_t sweep(std::uint64_t seed, const ConfigTweak& tweak, std::uint64_t* beats = nullptr) {
   RaftCluster cluster(5, seed, tweak);
   std::string failure;
   std::uint64_t waited = 0;
-  cluster.on_event = [&failure, &waited](RaftCluster& c) {
+  cluster.on_event = [&failure, &waited, beats](RaftCluster& c) {
     if (!failure.empty()) return;
     for (std::size_t id = 1; id <= c.size(); ++id) {
       const auto& node = c.node(static_cast<NodeId>(id));
       failure = quiet_until_due(node);
       if (failure.empty()) failure = waits_harmlessly(node, &waited);
+      if (failure.empty()) failure = beat_is_a_followers(node, beats);
       if (!failure.empty()) return;
     }
   };
@@ -106,7 +108,9 @@ std::uint64_t sweep(std::uint64_t seed, const ConfigTweak& tweak) {
 }
 
 TEST(RaftTicksUntilDue, HonestUnderFaultsWithDefaults) {
-  for (std::uint64_t seed = 1; seed <= 60; ++seed) sweep(seed, {});
+  std::uint64_t beats = 0;
+  for (std::uint64_t seed = 1; seed <= 60; ++seed) sweep(seed, {}, &beats);
+  EXPECT_GT(beats, 1000u) << "a steady follower should name its leader's beat";
 }
 
 TEST(RaftTicksUntilDue, HonestWithPreferredLeaderAndNoLease) {

@@ -23,6 +23,7 @@
 namespace baton::elector_test {
 namespace {
 
+using test::beat_is_a_followers;
 using test::has_event;
 using test::observe;
 using test::Observed;
@@ -51,7 +52,8 @@ Output sleep_and_wake(Elector& node) {
 struct Core {
   std::string name;
   std::function<std::unique_ptr<Elector>(NodeId, std::size_t, HardState, Rng)> make;
-  bool leader_defers_input = false;  ///< its leader answers input_can_wait() with true
+  bool leader_defers_input = false;         ///< its leader answers input_can_wait() with true
+  bool follower_reads_on_the_beat = false;  ///< its followers name their leader's beat
 };
 
 Core bully_core() {
@@ -76,7 +78,7 @@ Core paxos_core(std::string name, std::uint32_t heartbeat_interval_ticks) {
             c.heartbeat_interval_ticks = heartbeat_interval_ticks;
             return std::make_unique<paxos::PaxosElector>(c, restored, rng);
           },
-          true};
+          true, true};
 }
 
 Core zab_core(std::string name, std::uint32_t heartbeat_interval_ticks) {
@@ -86,7 +88,7 @@ Core zab_core(std::string name, std::uint32_t heartbeat_interval_ticks) {
             c.heartbeat_interval_ticks = heartbeat_interval_ticks;
             return std::make_unique<zab::ZabElector>(c, restored, rng);
           },
-          true};
+          true, true};
 }
 
 struct SweepCase {
@@ -125,8 +127,13 @@ class TicksUntilDueSweep : public testing::TestWithParam<SweepCase> {};
 
 /// Random faults (isolation, crashes, restarts, resignations, clock skew, latency, loss) for one
 /// seed; after every tick, delivery, restart and request the touched node's due tick is honest,
-/// and so is its input_can_wait(). Returns how often a node said its input could wait.
-std::uint64_t sweep(const SweepCase& c, std::uint64_t seed) {
+/// and so are its input_can_wait() and its leader_beat(). Counts how often a node said its input
+/// could wait, and how often one named its leader's beat.
+struct SweepCounts {
+  std::uint64_t waited = 0;
+  std::uint64_t beats = 0;
+};
+SweepCounts sweep(const SweepCase& c, std::uint64_t seed) {
   const auto members = c.members;
   ElectorCluster cluster(
       members, seed,
@@ -135,10 +142,11 @@ std::uint64_t sweep(const SweepCase& c, std::uint64_t seed) {
       },
       static_cast<std::uint32_t>(seed % 3), seed % 4 == 0 ? 0.05 : 0.0);
   std::string failure;
-  std::uint64_t waited = 0;
-  cluster.on_event = [&failure, &waited](ElectorCluster& cl, NodeId id) {
+  SweepCounts counts;
+  cluster.on_event = [&failure, &counts](ElectorCluster& cl, NodeId id) {
     if (failure.empty()) failure = quiet_until_due(cl.node(id));
-    if (failure.empty()) failure = waits_harmlessly(cl.node(id), &waited);
+    if (failure.empty()) failure = waits_harmlessly(cl.node(id), &counts.waited);
+    if (failure.empty()) failure = beat_is_a_followers(cl.node(id), &counts.beats);
   };
   Rng rng(seed * 7919);
   const auto random_node = [&] { return static_cast<NodeId>(rng.uniform(1, members)); };
@@ -176,16 +184,25 @@ std::uint64_t sweep(const SweepCase& c, std::uint64_t seed) {
     cluster.deliver_due();
   }
   EXPECT_EQ(failure, "") << c.core.name << " x" << members << ", seed " << seed;
-  return waited;
+  return counts;
 }
 
 TEST_P(TicksUntilDueSweep, NoTickBeforeTheDueOneActs) {
-  std::uint64_t waited = 0;
-  for (std::uint64_t seed = 1; seed <= 100; ++seed) waited += sweep(GetParam(), seed);
+  SweepCounts total;
+  for (std::uint64_t seed = 1; seed <= 100; ++seed) {
+    const SweepCounts counts = sweep(GetParam(), seed);
+    total.waited += counts.waited;
+    total.beats += counts.beats;
+  }
   if (GetParam().core.leader_defers_input) {
-    EXPECT_GT(waited, 0u) << "a steady leader should be able to leave its input unread";
+    EXPECT_GT(total.waited, 0u) << "a steady leader should be able to leave its input unread";
   } else {
-    EXPECT_EQ(waited, 0u);
+    EXPECT_EQ(total.waited, 0u);
+  }
+  if (GetParam().core.follower_reads_on_the_beat) {
+    EXPECT_GT(total.beats, 0u) << "a steady follower should name its leader's beat";
+  } else {
+    EXPECT_EQ(total.beats, 0u);
   }
 }
 

@@ -112,6 +112,12 @@ std::uint64_t PaxosElector::ticks_until_due() const {
                   ticks_until(leader->lease.until_ticks(), now_ticks_));
 }
 
+std::optional<LeaderBeat> PaxosElector::leader_beat() const {
+  const auto* follower = std::get_if<Follower>(&role_);
+  if (follower == nullptr || follower->leader == kNoNode) return std::nullopt;
+  return LeaderBeat{follower->leader, config_.heartbeat_interval_ticks};
+}
+
 bool PaxosElector::input_can_wait() const {
   const auto* leader = std::get_if<Leader>(&role_);
   if (leader == nullptr) return false;

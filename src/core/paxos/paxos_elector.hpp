@@ -58,6 +58,7 @@ class PaxosElector final : public Elector {
   /// A leader whose lease, without the acks not yet read, still holds at its next renewal: the
   /// acks can wait for that tick. (A refused LeaseAck then re-ballots up to a renewal later.)
   bool input_can_wait() const override;
+  std::optional<LeaderBeat> leader_beat() const override;
 
   /// The Paxos messages have no "take over now" (Raft's TimeoutNow): NotSupported. resign() and
   /// letting the target's timeout fire first is the way to move leadership.

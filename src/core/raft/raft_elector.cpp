@@ -263,4 +263,10 @@ RequestResult RaftElector::leader_connection_lost(NodeId peer) {
   return RequestResult::Ok;
 }
 
+std::optional<LeaderBeat> RaftElector::leader_beat() const {
+  const auto* follower = std::get_if<Follower>(&role_);
+  if (follower == nullptr || follower->leader == kNoNode) return std::nullopt;
+  return LeaderBeat{follower->leader, config_.heartbeat_interval_ticks};
+}
+
 }  // namespace baton::raft

@@ -58,6 +58,7 @@ class RaftElector final : public Elector {
   /// A leader with no transfer in progress whose next due tick is only a heartbeat, and whose
   /// lease (when it has one) holds through that tick: its followers' answers can wait for it.
   bool input_can_wait() const override;
+  std::optional<LeaderBeat> leader_beat() const override;
 
   std::unique_ptr<Elector> clone() const override { return std::make_unique<RaftElector>(*this); }
   std::string_view algorithm() const override { return "raft"; }

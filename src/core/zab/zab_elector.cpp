@@ -109,6 +109,14 @@ std::uint64_t ZabElector::ticks_until_due() const {
                   ticks_until(quorum_lapse_tick(*leading), now_ticks_));
 }
 
+std::optional<LeaderBeat> ZabElector::leader_beat() const {
+  // Before the first Ping the leader is still assembling its quorum (NewEpoch, and the Ping
+  // that establishes it): read as it arrives.
+  const auto* following = std::get_if<Following>(&role_);
+  if (following == nullptr || !following->established) return std::nullopt;
+  return LeaderBeat{following->leader, config_.heartbeat_interval_ticks};
+}
+
 bool ZabElector::input_can_wait() const {
   const auto* leading = std::get_if<Leading>(&role_);
   if (leading == nullptr) return false;

@@ -58,6 +58,7 @@ class ZabElector final : public Elector {
   /// recent at its next Ping: they can wait for that tick. (A follower's FollowerInfo then waits up
   /// to a Ping interval too.)
   bool input_can_wait() const override;
+  std::optional<LeaderBeat> leader_beat() const override;
 
   /// FLE picks the leader by vote order; there is no hand-over. NotSupported.
   RequestResult transfer(NodeId to) override;

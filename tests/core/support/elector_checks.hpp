@@ -53,6 +53,25 @@ inline std::string quiet_until_due(const Elector& node) {
   return "";
 }
 
+/// When `node` names a leader whose heartbeats it can read on the beat (leader_beat()), it is a
+/// follower of that leader, which is another node, at its own heartbeat interval. Returns what
+/// went wrong, or "". Counts in `beats` how often a node named one.
+inline std::string beat_is_a_followers(const Elector& node, std::uint64_t* beats = nullptr) {
+  const auto beat = node.leader_beat();
+  if (!beat) return "";
+  if (beats) ++*beats;
+  const Status s = node.status();
+  const std::string who = std::string(node.algorithm()) + " node " + std::to_string(s.id) +
+                          " (role " + std::string(to_string(s.role)) + ", term " +
+                          std::to_string(s.term) + ", leader " + std::to_string(s.leader) + ") ";
+  if (s.role != Role::Follower) return who + "expects a leader's heartbeats but does not follow";
+  if (beat->leader != s.leader || beat->leader == s.id || beat->leader == kNoNode) {
+    return who + "expects the heartbeats of node " + std::to_string(beat->leader);
+  }
+  if (beat->interval_ticks == 0) return who + "expects heartbeats every 0 ticks";
+  return "";
+}
+
 /// When `node` says input_can_wait(), runs a clone through its due tick with no input at all (the
 /// worst case: every message left unread); it must keep its role and term, and its lease if it
 /// holds one. Returns what went wrong, or "". Counts in `waited` how often the node could wait.
