@@ -122,6 +122,10 @@ struct NodeMetrics {
   /// Peers' messages this node left unread until its next due tick, then read in one go (one per
   /// peer and wake-up; see docs/runtime.md, "Input that can wait waits").
   std::uint64_t deferred_reads = 0;
+  /// A follower's reads on the beat that found no heartbeat from its leader (late, lost, or the
+  /// leader gone): each cost a wake-up for nothing, then frames were read as they arrived until
+  /// the next heartbeat (docs/runtime.md, "Followers read on the beat").
+  std::uint64_t beat_misses = 0;
   std::map<std::string, std::uint64_t> messages_sent;      ///< by message type name
   std::map<std::string, std::uint64_t> messages_received;  ///< by message type name
   std::map<NodeId, std::uint64_t> malformed_frames;        ///< by peer (0 = before handshake)

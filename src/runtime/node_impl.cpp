@@ -18,6 +18,10 @@ using Clock = std::chrono::steady_clock;
 /// connectivity) on waking, so this bounds how stale that view can get on a quiet node.
 constexpr std::chrono::milliseconds kMaxSleep{50};
 
+/// How long a follower reads its leader's heartbeats on the beat before it reads one as it
+/// arrives, to measure the beat again (against drift between the two clocks and schedules).
+constexpr std::chrono::milliseconds kBeatResync{1000};
+
 /// Routine traffic: a leader's periodic heartbeats and their answers, which a receiver that defers
 /// its input may read at its next due read. Every other message is padded so that it wakes the
 /// receiver as it arrives (net::kWakeFrameBytes): a vote request, a step-down or a hand-over
@@ -64,7 +68,9 @@ Node::Impl::Impl(Node& owner, NodeOptions options)
       ticks_(std::chrono::duration_cast<Clock::duration>(
                  std::chrono::duration<double, std::milli>(settings_.tick_ms)),
              kMaxSleep),
-      tick_timer_(io_) {
+      tick_timer_(io_),
+      beats_(static_cast<std::uint64_t>(
+          kBeatResync / std::chrono::duration<double, std::milli>(settings_.tick_ms))) {
   if (options_.data_dir.empty()) throw NodeError("data dir is not set");
   LeadershipEvent initial;
   initial.node = options_.id;
@@ -165,7 +171,12 @@ void Node::Impl::fail(const std::string& what) {
 void Node::Impl::arm_tick_timer() {
   // Sleep until the core's next due tick (an idle follower wakes for its election timer, not 1000
   // times a second), but never longer than kMaxSleep so the published view stays fresh.
-  const auto wake_at = ticks_.arm(core_->ticks_until_due());
+  std::uint64_t due = core_->ticks_until_due();
+  if (beat_read_pending()) {
+    const std::uint64_t at = *beats_.read_at();
+    due = std::min(due, at > ticks_.ticks_done() ? at - ticks_.ticks_done() : 1);
+  }
+  const auto wake_at = ticks_.arm(due);
   if (!wake_at) return;
   tick_timer_.expires_at(*wake_at);
   tick_timer_.async_wait([this](const asio::error_code& error) {
@@ -182,18 +193,35 @@ void Node::Impl::on_tick() {
   with_current_ticks([] {});
   // What waited for this tick: the core said it could (input_can_wait()), so the tick just run
   // acted the same without it. It is handed over in this same wake-up.
-  if (const std::size_t waiting = transport_->read_deferred_input()) {
+  reading_held_ = true;
+  held_from_leader_ = false;
+  const std::size_t waiting = transport_->read_deferred_input();
+  reading_held_ = false;
+  beats_.read(ticks_.ticks_done(), held_from_leader_);
+  {
     std::lock_guard lock(mu_);
     metrics_.deferred_reads += waiting;
+    metrics_.beat_misses = beats_.misses();
   }
   settle();
 }
 
 void Node::Impl::settle() {
+  beats_.follow(settings_.defer_input ? core_->leader_beat() : std::nullopt);
   publish();
   arm_tick_timer();
-  transport_->set_input_deferred(settings_.defer_input && core_->input_can_wait() &&
-                                 !rtt_sampling_);
+  if (settings_.defer_input && core_->input_can_wait() && !rtt_sampling_) {
+    transport_->set_input_deferred(true);
+  } else {
+    transport_->set_input_deferred(beat_read_pending(), beats_.leader());
+  }
+}
+
+bool Node::Impl::beat_read_pending() const {
+  // The held heartbeats are read after the scheduled tick has run; the core's due tick (its
+  // election timer) must not run first with a heartbeat still unread beside it.
+  const auto at = beats_.read_at();
+  return at && *at < ticks_.ticks_done() + core_->ticks_until_due();
 }
 
 void Node::Impl::on_frame(NodeId from, std::string_view payload) {
@@ -227,6 +255,12 @@ void Node::Impl::on_frame(NodeId from, std::string_view payload) {
   }
   with_current_ticks([&] { core_->step(envelope); });
   drive();
+  if (reading_held_) {
+    held_from_leader_ |= from == beats_.leader();
+  } else {
+    beats_.follow(settings_.defer_input ? core_->leader_beat() : std::nullopt);
+    beats_.arrived(from, ticks_.ticks_done());
+  }
   settle();
 }
 

@@ -17,6 +17,7 @@
 #include "baton/node.hpp"
 #include "core/elector.hpp"
 #include "net/tcp_transport.hpp"
+#include "runtime/beat_schedule.hpp"
 #include "runtime/event_hub.hpp"
 #include "runtime/rtt_tracker.hpp"
 #include "runtime/tick_schedule.hpp"
@@ -54,8 +55,11 @@ class Node::Impl {
   using Clock = std::chrono::steady_clock;
 
   // Loop-thread only.
-  /// Arms the tick timer for the core's next due tick, unless it is armed for an earlier one.
+  /// Arms the tick timer for the core's next due tick (or the follower's next read on the beat,
+  /// if earlier), unless it is armed for an earlier one.
   void arm_tick_timer();
+  /// The leader's heartbeats wait for a read on the beat, which comes before the core's due tick.
+  bool beat_read_pending() const;
   /// Runs the due ticks, then `fn`: the only way anything reaches the core.
   template <class Fn>
   decltype(auto) with_current_ticks(Fn&& fn) {
@@ -97,6 +101,11 @@ class Node::Impl {
   /// The heartbeat round in flight is one the RTT histogram samples: its answers are read as they
   /// arrive, so their round trips are not stretched by deferred reading.
   bool rtt_sampling_ = false;
+  /// A follower reads its leader's heartbeats on the beat (runtime/beat_schedule.hpp).
+  runtime::BeatSchedule beats_;
+  /// on_tick() is reading held input; `held_from_leader_`: some of it came from the leader.
+  bool reading_held_ = false;
+  bool held_from_leader_ = false;
   std::map<NodeId, Clock::time_point> last_malformed_log_;
   std::atomic<bool> running_{false};
   std::atomic<bool> stopping_{false};

@@ -155,9 +155,14 @@ std::string render_metrics(const NodeStatus& status, const NodeMetrics& metrics)
               metrics.elections_started);
   out.counter("baton_leader_changes_total", "Changes of the leader this node knows.",
               metrics.leader_changes);
-  out.counter("baton_deferred_reads_total",
-              "Reads of a peer's messages left waiting until this node's next due tick.",
-              metrics.deferred_reads);
+  out.counter(
+      "baton_deferred_reads_total",
+      "Reads of a peer's messages left waiting until this node's next due tick or read on the "
+      "beat.",
+      metrics.deferred_reads);
+  out.counter("baton_beat_misses_total",
+              "Reads on the beat that found no heartbeat from the leader (a follower's).",
+              metrics.beat_misses);
   out.labelled("baton_messages_sent_total", "counter", "Messages sent, by message type.", "type",
                metrics.messages_sent, identity, count);
   out.labelled("baton_messages_received_total", "counter", "Messages received, by message type.",

@@ -22,6 +22,7 @@ NodeMetrics busy_metrics() {
   metrics.elections_started = 3;
   metrics.leader_changes = 4;
   metrics.deferred_reads = 5;
+  metrics.beat_misses = 2;
   metrics.messages_sent = {{"append", 120}, {"vote_request", 6}};
   metrics.messages_received = {{"append_response", 118}, {"vote_response", 5}};
   metrics.malformed_frames = {{0, 1}, {3, 2}};
@@ -56,6 +57,7 @@ TEST(MetricsText, BusyNodePassesPromtoolRules) {
                        "baton_elections_started_total counter",
                        "baton_leader_changes_total counter",
                        "baton_deferred_reads_total counter",
+                       "baton_beat_misses_total counter",
                        "baton_messages_sent_total counter",
                        "baton_messages_received_total counter",
                        "baton_malformed_frames_total counter",
@@ -74,6 +76,7 @@ TEST(MetricsText, WritesTheSamplesDashboardsQuery) {
            "baton_elections_started_total 3\n",
            "baton_leader_changes_total 4\n",
            "baton_deferred_reads_total 5\n",
+           "baton_beat_misses_total 2\n",
            "baton_messages_sent_total{type=\"vote_request\"} 6\n",
            "baton_messages_received_total{type=\"append_response\"} 118\n",
            "baton_malformed_frames_total{peer=\"3\"} 2\n",

@@ -1,0 +1,97 @@
+// The follower's beat with made-up ticks: when it reads its leader's heartbeats, when it goes
+// back to reading them as they arrive, and what it ignores.
+#include "runtime/beat_schedule.hpp"
+
+#include <gtest/gtest.h>
+
+namespace baton::runtime {
+namespace {
+
+constexpr NodeId kLeader = 2;
+constexpr LeaderBeat kBeat{kLeader, 10};
+constexpr std::uint64_t kResync = 1000;
+
+TEST(BeatSchedule, ReadsAsFramesArriveUntilItHasMeasuredTheBeat) {
+  BeatSchedule beats(kResync);
+  EXPECT_EQ(beats.read_at(), std::nullopt);
+  beats.follow(kBeat);
+  EXPECT_EQ(beats.read_at(), std::nullopt) << "deferred before any heartbeat showed its phase";
+  beats.arrived(kLeader, 100);
+  // Due in tick 110's span; read when tick 111 has run, one tick of margin.
+  EXPECT_EQ(beats.read_at(), 111u);
+  EXPECT_EQ(beats.leader(), kLeader);
+}
+
+TEST(BeatSchedule, KeepsThePhaseWhileHeartbeatsAreThere) {
+  BeatSchedule beats(kResync);
+  beats.follow(kBeat);
+  beats.arrived(kLeader, 100);
+  beats.read(111, true);
+  EXPECT_EQ(beats.read_at(), 121u);
+  // A read that ran late (the loop was busy) does not shift the beat.
+  beats.read(124, true);
+  EXPECT_EQ(beats.read_at(), 131u);
+  // Nor does a read the loop did early for something else, found or not.
+  beats.read(125, false);
+  beats.read(126, true);
+  EXPECT_EQ(beats.read_at(), 131u);
+  EXPECT_EQ(beats.misses(), 0u);
+}
+
+TEST(BeatSchedule, AReadThatFindsNothingGoesBackToReadingAsFramesArrive) {
+  BeatSchedule beats(kResync);
+  beats.follow(kBeat);
+  beats.arrived(kLeader, 100);
+  beats.read(111, false);  // late, lost, or the leader is gone
+  EXPECT_EQ(beats.read_at(), std::nullopt);
+  EXPECT_EQ(beats.misses(), 1u);
+  beats.arrived(kLeader, 112);  // the late one: measured again
+  EXPECT_EQ(beats.read_at(), 123u);
+}
+
+TEST(BeatSchedule, MeasuresTheBeatAgainAfterTheResyncSpan) {
+  BeatSchedule beats(/*resync_ticks=*/30);
+  beats.follow(kBeat);
+  beats.arrived(kLeader, 100);
+  beats.read(111, true);
+  EXPECT_EQ(beats.read_at(), 121u);
+  beats.read(121, true);  // the next read would be 31 ticks after the measured arrival
+  EXPECT_EQ(beats.read_at(), std::nullopt);
+  EXPECT_EQ(beats.misses(), 0u);
+}
+
+TEST(BeatSchedule, OnlyTheLeadersFramesSetTheBeat) {
+  BeatSchedule beats(kResync);
+  beats.follow(kBeat);
+  beats.arrived(3, 100);  // a candidate's request, say
+  EXPECT_EQ(beats.read_at(), std::nullopt);
+  beats.arrived(kLeader, 105);
+  beats.arrived(3, 107);
+  EXPECT_EQ(beats.read_at(), 116u);
+}
+
+TEST(BeatSchedule, ANewLeaderOrIntervalForgetsTheBeat) {
+  BeatSchedule beats(kResync);
+  beats.follow(kBeat);
+  beats.arrived(kLeader, 100);
+  beats.follow(kBeat);  // the same: nothing changes
+  EXPECT_EQ(beats.read_at(), 111u);
+  beats.follow(LeaderBeat{3, 10});
+  EXPECT_EQ(beats.read_at(), std::nullopt);
+  EXPECT_EQ(beats.leader(), 3u);
+  beats.arrived(3, 200);
+  beats.follow(LeaderBeat{3, 20});
+  EXPECT_EQ(beats.read_at(), std::nullopt);
+  beats.arrived(3, 200);
+  EXPECT_EQ(beats.read_at(), 221u);
+  beats.follow(std::nullopt);  // a candidate, or a leader itself
+  EXPECT_EQ(beats.read_at(), std::nullopt);
+  EXPECT_EQ(beats.leader(), kNoNode);
+  beats.arrived(3, 300);
+  beats.read(400, false);
+  EXPECT_EQ(beats.read_at(), std::nullopt);
+  EXPECT_EQ(beats.misses(), 0u);
+}
+
+}  // namespace
+}  // namespace baton::runtime
