@@ -256,11 +256,13 @@ void Node::Impl::on_frame(NodeId from, std::string_view payload) {
   with_current_ticks([&] { core_->step(envelope); });
   drive();
   if (reading_held_) {
+    // on_tick() settles once it has read everything held: settling here, before the beat has
+    // moved on, would arm the timer for the read just done and cost a wake-up a beat.
     held_from_leader_ |= from == beats_.leader();
-  } else {
-    beats_.follow(settings_.defer_input ? core_->leader_beat() : std::nullopt);
-    beats_.arrived(from, ticks_.ticks_done());
+    return;
   }
+  beats_.follow(settings_.defer_input ? core_->leader_beat() : std::nullopt);
+  beats_.arrived(from, ticks_.ticks_done());
   settle();
 }
 
