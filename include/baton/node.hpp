@@ -119,8 +119,9 @@ struct NodeMetrics {
   Term term = 0;           ///< gauge
   std::uint64_t elections_started = 0;
   std::uint64_t leader_changes = 0;
-  /// Peers' messages this node left unread until its next due tick, then read in one go (one per
-  /// peer and wake-up; see docs/runtime.md, "Input that can wait waits").
+  /// Peers' messages this node left unread until its next due tick (a leader) or its read on the
+  /// beat (a follower), then read in one go (one per peer and wake-up; see docs/runtime.md,
+  /// "Input that can wait waits" and "Followers read on the beat").
   std::uint64_t deferred_reads = 0;
   /// A follower's reads on the beat that found no heartbeat from its leader (late, lost, or the
   /// leader gone): each cost a wake-up for nothing, then frames were read as they arrived until

@@ -45,8 +45,9 @@ class IncomingConnection : public std::enable_shared_from_this<IncomingConnectio
 
   void start();
   /// While deferred, frames that arrive do not wake the loop: they wait in the kernel (the
-  /// socket's receive low-water mark is raised far above what an idle peer sends) until
-  /// read_deferred(). Turning it off lowers the mark, so whatever waits is read at once.
+  /// socket's receive low-water mark is raised to kWakeFrameBytes, above what an idle peer sends
+  /// between two reads; a message padded to it wakes the loop on purpose) until read_deferred().
+  /// Turning it off lowers the mark, so whatever waits is read at once.
   void set_deferred(bool deferred);
   /// Reads what has arrived while deferred and hands its frames to the owner before it returns
   /// (the connection stays deferred). False if nothing was waiting (or it is not deferred).

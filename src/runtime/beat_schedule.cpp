@@ -7,13 +7,33 @@ void BeatSchedule::follow(const std::optional<LeaderBeat>& beat) {
                     beat->interval_ticks == beat_->interval_ticks;
   if (same || (!beat && !beat_)) return;
   beat_ = beat;
+  interval_ = beat ? beat->interval_ticks : 0;
   read_at_.reset();
+  prompt_at_.reset();
+  prompt_gap_.reset();
+  misses_in_a_row_ = 0;
+  backed_off_until_ = 0;
 }
 
 void BeatSchedule::arrived(NodeId from, std::uint64_t tick) {
-  if (!beat_ || from != beat_->leader) return;
+  if (!beat_ || from != beat_->leader || beat_->interval_ticks == 0) return;
+  if (!prompt_at_) {
+    interval_ = beat_->interval_ticks;  // the first heartbeat, or a resync: start from the setting
+  } else {
+    // Consecutive heartbeats, all read as they arrived. Two gaps that agree to a tick and are
+    // clearly longer than our setting are the leader's own, longer interval (a single long gap
+    // is a lost or late heartbeat).
+    const std::uint64_t gap = tick - *prompt_at_;
+    if (prompt_gap_ && gap + kMarginTicks >= *prompt_gap_ && gap <= *prompt_gap_ + kMarginTicks &&
+        gap > beat_->interval_ticks + kMarginTicks) {
+      interval_ = gap;
+    }
+    prompt_gap_ = gap;
+  }
+  prompt_at_ = tick;
   synced_at_ = tick;
-  read_at_ = tick + beat_->interval_ticks + kMarginTicks;
+  read_at_.reset();
+  if (tick >= backed_off_until_) read_at_ = tick + interval_ + kMarginTicks;
 }
 
 void BeatSchedule::read(std::uint64_t tick, bool found) {
@@ -21,11 +41,18 @@ void BeatSchedule::read(std::uint64_t tick, bool found) {
   if (!found) {
     ++misses_;
     read_at_.reset();
+    if (++misses_in_a_row_ >= kMissesBeforeBackOff) {
+      misses_in_a_row_ = 0;
+      backed_off_until_ = tick + resync_ticks_;
+    }
     return;
   }
+  misses_in_a_row_ = 0;
+  prompt_at_.reset();
+  prompt_gap_.reset();
   // Keep the measured phase: the next heartbeat is due one interval after the last expected one,
   // however late this read ran.
-  while (*read_at_ <= tick) *read_at_ += beat_->interval_ticks;
+  while (*read_at_ <= tick) *read_at_ += interval_;
   if (*read_at_ - synced_at_ > resync_ticks_) read_at_.reset();
 }
 

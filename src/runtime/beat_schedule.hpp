@@ -23,31 +23,44 @@ class BeatSchedule {
   /// One tick past the expected arrival: a heartbeat that arrives within the tick it is due in
   /// is read at that tick's end; one later than that is a miss.
   static constexpr std::uint64_t kMarginTicks = 1;
+  /// Misses in a row after which the follower reads as frames arrive until the next resync: a
+  /// beat it cannot keep (a leader whose interval is a tick or so longer than this node's
+  /// setting, a host whose timers run late) must not cost a wasted wake-up every heartbeat.
+  static constexpr std::uint64_t kMissesBeforeBackOff = 3;
 
   /// `resync_ticks`: after reads on the beat spanning about this long, the next heartbeat is read
   /// as it arrives, to measure the beat again.
   explicit BeatSchedule(std::uint64_t resync_ticks) : resync_ticks_(resync_ticks) {}
 
   /// What the core expects now (Elector::leader_beat()). A new leader or interval forgets the
-  /// beat: frames are read as they arrive until the leader's next one is.
+  /// beat: frames are read as they arrive until the leader's next heartbeat is.
   void follow(const std::optional<LeaderBeat>& beat);
-  /// A frame from `from` was read as it arrived, after tick `tick` had run.
+  /// A heartbeat from `from` was read as it arrived, after tick `tick` had run. (Only heartbeats
+  /// keep the beat; a message sent off it, which wakes the node anyway, would shift it.)
   void arrived(NodeId from, std::uint64_t tick);
   /// The held input was read after tick `tick` had run; `found`: something from the leader.
-  /// A read before the scheduled tick (the loop woke for something else) changes nothing.
   void read(std::uint64_t tick, bool found);
 
-  /// The tick after which to read the leader's held frames; nullopt: read them as they arrive.
+  /// The tick after which to read the leader's held heartbeats; nullopt: read as they arrive.
   std::optional<std::uint64_t> read_at() const { return read_at_; }
   NodeId leader() const { return beat_ ? beat_->leader : kNoNode; }
+  /// The interval the beat is kept at: the core's, or a longer one measured between arrivals.
+  std::uint64_t interval_ticks() const { return interval_; }
   /// Scheduled reads that found no heartbeat (each cost one wake-up for nothing).
   std::uint64_t misses() const { return misses_; }
 
  private:
   std::uint64_t resync_ticks_;
   std::optional<LeaderBeat> beat_;
+  std::uint64_t interval_ = 0;
   std::optional<std::uint64_t> read_at_;
   std::uint64_t synced_at_ = 0;  ///< the tick of the arrival the beat was measured on
+  /// The last heartbeat read as it arrived, while none has been read on the beat since, and the
+  /// gap before it: two such gaps that agree are the leader's interval.
+  std::optional<std::uint64_t> prompt_at_;
+  std::optional<std::uint64_t> prompt_gap_;
+  std::uint64_t misses_in_a_row_ = 0;
+  std::uint64_t backed_off_until_ = 0;  ///< no reading on the beat before this tick
   std::uint64_t misses_ = 0;
 };
 

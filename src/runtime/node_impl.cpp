@@ -1,6 +1,7 @@
 #include "runtime/node_impl.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <iostream>
 #include <random>
 
@@ -8,6 +9,7 @@
 #include "net/codec.hpp"
 #include "net/frame.hpp"
 #include "runtime/elector_settings.hpp"
+#include "runtime/routine_traffic.hpp"
 
 namespace baton {
 namespace {
@@ -16,24 +18,15 @@ using Clock = std::chrono::steady_clock;
 
 /// The longest the loop sleeps without a due tick: it refreshes the published view (peer
 /// connectivity) on waking, so this bounds how stale that view can get on a quiet node.
-constexpr std::chrono::milliseconds kMaxSleep{50};
+constexpr std::chrono::milliseconds kMaxSleep{100};
+
+/// How long before the core's due tick a follower's read on the beat must come at the latest: a
+/// timer that fires this late still reads the heartbeat before the election timer runs.
+constexpr std::chrono::milliseconds kBeatGuard{5};
 
 /// How long a follower reads its leader's heartbeats on the beat before it reads one as it
 /// arrives, to measure the beat again (against drift between the two clocks and schedules).
 constexpr std::chrono::milliseconds kBeatResync{1000};
-
-/// Routine traffic: a leader's periodic heartbeats and their answers, which a receiver that defers
-/// its input may read at its next due read. Every other message is padded so that it wakes the
-/// receiver as it arrives (net::kWakeFrameBytes): a vote request, a step-down or a hand-over
-/// (TimeoutNow) is not held for a heartbeat interval.
-bool may_wait_for_reader(const Message& message) {
-  return std::holds_alternative<raft::Heartbeat>(message) ||
-         std::holds_alternative<raft::HeartbeatResponse>(message) ||
-         std::holds_alternative<paxos::LeaseRenew>(message) ||
-         std::holds_alternative<paxos::LeaseAck>(message) ||
-         std::holds_alternative<zab::Ping>(message) ||
-         std::holds_alternative<zab::PingAck>(message);
-}
 
 std::int64_t unix_ms_now() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -70,7 +63,10 @@ Node::Impl::Impl(Node& owner, NodeOptions options)
              kMaxSleep),
       tick_timer_(io_),
       beats_(static_cast<std::uint64_t>(
-          kBeatResync / std::chrono::duration<double, std::milli>(settings_.tick_ms))) {
+          kBeatResync / std::chrono::duration<double, std::milli>(settings_.tick_ms))),
+      beat_guard_ticks_(std::max<std::uint64_t>(
+          2, static_cast<std::uint64_t>(std::ceil(
+                 kBeatGuard / std::chrono::duration<double, std::milli>(settings_.tick_ms))))) {
   if (options_.data_dir.empty()) throw NodeError("data dir is not set");
   LeadershipEvent initial;
   initial.node = options_.id;
@@ -191,8 +187,13 @@ void Node::Impl::on_tick() {
   // said would do nothing, or fired late (a process paused by SIGSTOP wakes many ticks late). A
   // leader's lease is counted in ticks, so skipping them would stretch it.
   with_current_ticks([] {});
-  // What waited for this tick: the core said it could (input_can_wait()), so the tick just run
-  // acted the same without it. It is handed over in this same wake-up.
+  // What waited is handed over in this same wake-up: a leader's answers, at every wake-up (the
+  // core said input_can_wait(), so the tick just run acted the same without them); a follower's
+  // heartbeats once their beat has come (a wake-up before it, for the core's timer, would take
+  // them off the beat), which beat_read_pending() put before the core's due tick.
+  const auto beat_at = beats_.read_at();
+  const bool beat_due = beat_at && ticks_.ticks_done() >= *beat_at;
+  if (!deferring_all_ && !beat_due) return settle();
   reading_held_ = true;
   held_from_leader_ = false;
   const std::size_t waiting = transport_->read_deferred_input();
@@ -210,7 +211,8 @@ void Node::Impl::settle() {
   beats_.follow(settings_.defer_input ? core_->leader_beat() : std::nullopt);
   publish();
   arm_tick_timer();
-  if (settings_.defer_input && core_->input_can_wait() && !rtt_sampling_) {
+  deferring_all_ = settings_.defer_input && core_->input_can_wait() && !rtt_sampling_;
+  if (deferring_all_) {
     transport_->set_input_deferred(true);
   } else {
     transport_->set_input_deferred(beat_read_pending(), beats_.leader());
@@ -218,10 +220,16 @@ void Node::Impl::settle() {
 }
 
 bool Node::Impl::beat_read_pending() const {
-  // The held heartbeats are read after the scheduled tick has run; the core's due tick (its
-  // election timer) must not run first with a heartbeat still unread beside it.
   const auto at = beats_.read_at();
-  return at && *at < ticks_.ticks_done() + core_->ticks_until_due();
+  if (!at || beats_.leader() == kNoNode) return false;
+  // A read whose tick has passed unread (the loop ran ticks for something else) is not waited
+  // for: deferring ends, and what waits is read as it arrives, which measures the beat again.
+  const std::uint64_t done = ticks_.ticks_done();
+  if (*at <= done) return false;
+  // on_tick() runs every due tick before it reads, so the read must come before the core's due
+  // tick (its election timer) with room for a timer that fires late, or the election would
+  // start beside an unread heartbeat.
+  return *at + beat_guard_ticks_ < done + core_->ticks_until_due();
 }
 
 void Node::Impl::on_frame(NodeId from, std::string_view payload) {
@@ -262,7 +270,8 @@ void Node::Impl::on_frame(NodeId from, std::string_view payload) {
     return;
   }
   beats_.follow(settings_.defer_input ? core_->leader_beat() : std::nullopt);
-  beats_.arrived(from, ticks_.ticks_done());
+  // Only heartbeats keep the beat: anything else is sent off it (and wakes us anyway).
+  if (runtime::may_wait_for_reader(envelope.message)) beats_.arrived(from, ticks_.ticks_done());
   settle();
 }
 
@@ -312,6 +321,10 @@ void Node::Impl::drive() {
 }
 
 void Node::Impl::handle(Output& out) {
+  for (const auto& event : out.events) {
+    if (event.kind == CoreEventKind::TransferStarted) transfer_in_flight_ = true;
+    if (event.kind == CoreEventKind::TransferAborted) transfer_in_flight_ = false;
+  }
   for (const auto& envelope : out.early_messages) send(envelope);
   if (out.hard_state) {
     try {
@@ -361,7 +374,10 @@ void Node::Impl::send(const Envelope& envelope) {
   }
   // A sampled heartbeat wakes its follower too, so that the round trip measures the network, not
   // the follower's wait for its next read.
-  const bool wake = sampled_beat || !may_wait_for_reader(envelope.message);
+  // So does a heartbeat of a hand-over (sent to a target that has not acked one yet), or the
+  // hand-over would wait for the target's next read.
+  const bool wake =
+      sampled_beat || transfer_in_flight_ || !runtime::may_wait_for_reader(envelope.message);
   transport_->send(
       envelope.to,
       net::encode_envelope(envelope, wake ? net::kWakeFrameBytes - net::kFrameHeaderBytes : 0));
@@ -372,6 +388,7 @@ void Node::Impl::publish() {
   const auto now = Clock::now();
   const bool leading = status.role == Role::Leader;
   const NodeId leader = leading ? options_.id : status.leader;
+  if (!leading) transfer_in_flight_ = false;  // handed over (or deposed): the transfer is over
   {
     std::lock_guard lock(mu_);
     core_status_ = status;

@@ -68,7 +68,9 @@ class Node::Impl {
   }
   void on_tick();
   /// After anything reached the core: publish the view, arm the tick timer for the core's next
-  /// due tick, and leave input unread while the core says it can wait (see input_can_wait()).
+  /// due tick (or the follower's read on the beat), and leave input unread while the core says
+  /// it can wait (input_can_wait(): every peer's) or while a follower reads its leader's
+  /// heartbeats on the beat (leader_beat(): the leader's only).
   void settle();
   void on_frame(NodeId from, std::string_view payload);
   void on_incoming_lost(NodeId from);
@@ -106,6 +108,11 @@ class Node::Impl {
   /// on_tick() is reading held input; `held_from_leader_`: some of it came from the leader.
   bool reading_held_ = false;
   bool held_from_leader_ = false;
+  /// The transport defers every peer (the core said input_can_wait()), not just the leader.
+  bool deferring_all_ = false;
+  std::uint64_t beat_guard_ticks_;
+  /// A Raft transfer started and has not ended: its messages wake the target.
+  bool transfer_in_flight_ = false;
   std::map<NodeId, Clock::time_point> last_malformed_log_;
   std::atomic<bool> running_{false};
   std::atomic<bool> stopping_{false};

@@ -124,6 +124,10 @@ TEST(TcpDeferredInput, AWakeSizedFrameIsReadAtOnceWithWhatWaitsBeforeIt) {
   EXPECT_EQ(a.frames.size(), 2u) << "a frame below the wake size woke the reader";
   a.transport->read_deferred_input();
   ASSERT_TRUE(h.run_until([&] { return a.frames.size() == 3; }, 1000ms));
+
+  // Alone, with nothing waiting before it, a frame of exactly the wake size still wakes it.
+  b.transport->send(1, urgent);
+  ASSERT_TRUE(h.run_until([&] { return a.frames.size() == 4; }, 1000ms));
 }
 
 TEST(TcpDeferredInput, DeferringOnePeerLeavesTheOthersReadingAtOnce) {
@@ -148,6 +152,7 @@ TEST(TcpDeferredInput, DeferringOnePeerLeavesTheOthersReadingAtOnce) {
   // Deferring another peer instead reads what waits from the first at once.
   b.transport->send(1, "again");
   h.run_for(kWouldHaveArrived);
+  ASSERT_EQ(a.frames.size(), 2u) << "the deferred peer's frame was read before its time";
   a.transport->set_input_deferred(true, 3);
   ASSERT_TRUE(h.run_until([&] { return a.frames.size() == 3; }, 1000ms));
   c.transport->send(1, "now deferred");

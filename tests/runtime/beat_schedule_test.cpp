@@ -60,6 +60,69 @@ TEST(BeatSchedule, MeasuresTheBeatAgainAfterTheResyncSpan) {
   EXPECT_EQ(beats.misses(), 0u);
 }
 
+TEST(BeatSchedule, LearnsALeadersLongerIntervalFromTwoEqualGaps) {
+  // The leader beats every 25 ticks, this node's setting says 10.
+  BeatSchedule beats(kResync);
+  beats.follow(kBeat);
+  beats.arrived(kLeader, 100);
+  beats.read(111, false);
+  beats.arrived(kLeader, 125);  // one long gap: could be a lost heartbeat
+  EXPECT_EQ(beats.interval_ticks(), 10u);
+  beats.read(136, false);
+  beats.arrived(kLeader, 150);  // the same gap again: the leader's interval
+  EXPECT_EQ(beats.interval_ticks(), 25u);
+  EXPECT_EQ(beats.read_at(), 176u);
+  beats.read(176, true);
+  EXPECT_EQ(beats.read_at(), 201u);
+  EXPECT_EQ(beats.misses(), 2u);
+}
+
+TEST(BeatSchedule, AHeartbeatATickLateIsJitterNotAnInterval) {
+  BeatSchedule beats(kResync);
+  beats.follow(kBeat);
+  beats.arrived(kLeader, 100);
+  beats.read(111, false);
+  beats.arrived(kLeader, 111);
+  beats.read(122, false);
+  beats.arrived(kLeader, 122);  // gaps of 11 and 11: within a tick of the setting
+  EXPECT_EQ(beats.interval_ticks(), 10u);
+}
+
+TEST(BeatSchedule, BacksOffAfterMissesInARowUntilTheResyncSpan) {
+  BeatSchedule beats(/*resync_ticks=*/200);
+  beats.follow(kBeat);
+  std::uint64_t tick = 100;
+  for (std::uint64_t i = 0; i < BeatSchedule::kMissesBeforeBackOff; ++i) {
+    beats.arrived(kLeader, tick);
+    ASSERT_TRUE(beats.read_at().has_value());
+    tick = *beats.read_at();
+    beats.read(tick, false);
+  }
+  EXPECT_EQ(beats.misses(), BeatSchedule::kMissesBeforeBackOff);
+  beats.arrived(kLeader, tick + 1);
+  EXPECT_EQ(beats.read_at(), std::nullopt) << "kept trying a beat it could not keep";
+  beats.arrived(kLeader, tick + 199);
+  EXPECT_EQ(beats.read_at(), std::nullopt);
+  beats.arrived(kLeader, tick + 200);
+  EXPECT_TRUE(beats.read_at().has_value()) << "never tried again";
+}
+
+TEST(BeatSchedule, AResyncStartsAgainFromTheSetting) {
+  BeatSchedule beats(/*resync_ticks=*/60);
+  beats.follow(kBeat);
+  beats.arrived(kLeader, 100);
+  beats.read(111, false);
+  beats.arrived(kLeader, 125);
+  beats.read(136, false);
+  beats.arrived(kLeader, 150);
+  ASSERT_EQ(beats.interval_ticks(), 25u);
+  beats.read(176, true);
+  beats.read(201, true);  // 76 ticks after the measurement: resync
+  EXPECT_EQ(beats.read_at(), std::nullopt);
+  beats.arrived(kLeader, 225);
+  EXPECT_EQ(beats.interval_ticks(), 10u);
+}
+
 TEST(BeatSchedule, OnlyTheLeadersFramesSetTheBeat) {
   BeatSchedule beats(kResync);
   beats.follow(kBeat);
