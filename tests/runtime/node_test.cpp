@@ -200,6 +200,32 @@ TEST_P(RuntimeDeferredInput, LeaderAndFollowersDeferOnlyWhenAllowed) {
 INSTANTIATE_TEST_SUITE_P(HeartbeatingAlgorithms, RuntimeDeferredInput,
                          ::testing::Values("raft", "paxos", "zab"));
 
+TEST(RuntimeDeferredInputBeat, AFollowerLearnsALeadersLongerInterval) {
+  // Node 1 is set to 15 ms heartbeats but cannot lead; its leader beats every 45 ms. Trusting its
+  // own setting it would read 30 ms early every time, miss, and give up; it must learn the
+  // leader's interval and read on that beat.
+  LocalNodes cluster(3);
+  for (unsigned id = 1; id <= 3; ++id) {
+    auto o = cluster.options(id, {{"priorities", "0,1,1"},
+                                  {"heartbeat-ms", id == 1 ? "15" : "45"},
+                                  {"election-timeout-ms", "150-300"}});
+    cluster.nodes[id - 1] = std::make_unique<Node>(o);
+  }
+  cluster.start_all();
+  const NodeId leader = cluster.wait_leader(10s);
+  ASSERT_NE(leader, 0u);
+  ASSERT_NE(leader, 1u);
+  Node& follower = *cluster.nodes[0];
+  const auto deadline = std::chrono::steady_clock::now() + 10s;
+  while (std::chrono::steady_clock::now() < deadline && follower.metrics().deferred_reads < 10) {
+    std::this_thread::sleep_for(10ms);
+  }
+  const NodeMetrics m = follower.metrics();
+  EXPECT_GE(m.deferred_reads, 10u) << "missed " << m.beat_misses;
+  EXPECT_LE(m.beat_misses, m.deferred_reads) << "read " << m.deferred_reads << " times on the beat";
+  EXPECT_EQ(cluster.wait_leader(1s), leader);
+}
+
 TEST(RuntimeNode, SurvivorsElectANewLeaderWhenTheLeaderStops) {
   LocalNodes cluster(3);
   cluster.start_all();
