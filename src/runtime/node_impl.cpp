@@ -372,10 +372,9 @@ void Node::Impl::send(const Envelope& envelope) {
     std::lock_guard lock(mu_);
     ++sent_by_slot_[message_counter_slot(envelope.message)];
   }
-  // A sampled heartbeat wakes its follower too, so that the round trip measures the network, not
-  // the follower's wait for its next read.
-  // So does a heartbeat of a hand-over (sent to a target that has not acked one yet), or the
-  // hand-over would wait for the target's next read.
+  // A sampled heartbeat wakes its follower too, so that the round trip measures the network and
+  // not the follower's wait for its next read; so does one sent during a hand-over (to a target
+  // that has not acked one yet), or the hand-over would wait for that read.
   const bool wake =
       sampled_beat || transfer_in_flight_ || !runtime::may_wait_for_reader(envelope.message);
   transport_->send(
