@@ -83,7 +83,8 @@ void kill_own_group(int) {
 /// started) with it: a survivor would run beside the next leader's copy.
 [[noreturn]] void run_guardian(pid_t parent, char* program, char** argv, char** envp) {
   // Everything stays blocked until the command's child has its default dispositions: a SIGTERM
-  // that arrives in between stays pending instead of meeting the guardian's SIG_IGN.
+  // that arrives in between stays pending instead of meeting the guardian's SIG_IGN (and one
+  // that arrives before the command exists is passed on to it).
   sigset_t all;
   sigfillset(&all);
   ::sigprocmask(SIG_SETMASK, &all, nullptr);
@@ -104,6 +105,16 @@ void kill_own_group(int) {
     ::sigprocmask(SIG_SETMASK, &none, nullptr);
     ::execve(program, argv, envp);
     ::_exit(127);
+  }
+  // A group-wide signal sent before the command existed reached only the guardian, where it is
+  // still pending (blocked), and ignoring it below would discard it: pass it on. One sent since
+  // the fork reached the command too, which then gets it twice, close together; losing a SIGTERM
+  // would instead leave the command running until the supervisor's SIGKILL.
+  sigset_t pending;
+  sigemptyset(&pending);
+  ::sigpending(&pending);
+  for (const int sig : {SIGTERM, SIGINT, SIGHUP}) {
+    if (sigismember(&pending, sig) == 1) ::kill(command, sig);
   }
   // A group-wide SIGTERM is for the command; the guardian stays to report how it ended.
   ::signal(SIGTERM, SIG_IGN);

@@ -64,6 +64,22 @@ TEST(ChildProcess, RunsInItsOwnProcessGroup) {
   EXPECT_EQ(status->signal(), SIGTERM);
 }
 
+TEST(ChildProcess, ASignalSentAsItStartsStillReachesTheCommand) {
+  // A node that loses leadership the moment it started its command signals the group before the
+  // guardian has forked the command: the signal must not die with the guardian's SIG_IGN (the
+  // command would run on until the supervisor's SIGKILL).
+  for (int i = 0; i < 20; ++i) {
+    SCOPED_TRACE(i);
+    auto spawned = ChildProcess::spawn({"sleep", "30"});
+    ASSERT_TRUE(spawned.child);
+    spawned.child->signal_group(SIGTERM);
+    const auto status = spawned.child->wait_for(milliseconds(5000));
+    ASSERT_TRUE(status) << "the command outlived a SIGTERM sent as it started";
+    EXPECT_TRUE(status->signaled());
+    EXPECT_EQ(status->signal(), SIGTERM);
+  }
+}
+
 TEST(ChildProcess, StragglersOfAnExitedChildAreKilled) {
   TempDir dir;
   const auto pid_file = dir.file("straggler");
