@@ -36,6 +36,11 @@ void BeatSchedule::arrived(NodeId from, std::uint64_t tick) {
   if (tick >= backed_off_until_) read_at_ = tick + interval_ + kMarginTicks;
 }
 
+bool BeatSchedule::holds(std::uint64_t done, std::uint64_t ticks_until_due) const {
+  if (!read_at_ || leader() == kNoNode || *read_at_ <= done) return false;
+  return *read_at_ + guard_ticks_ < done + ticks_until_due;
+}
+
 void BeatSchedule::read(std::uint64_t tick, bool found) {
   if (!beat_ || !read_at_ || tick < *read_at_) return;
   if (!found) {

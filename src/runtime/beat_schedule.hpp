@@ -29,8 +29,10 @@ class BeatSchedule {
   static constexpr std::uint64_t kMissesBeforeBackOff = 3;
 
   /// `resync_ticks`: after reads on the beat spanning about this long, the next heartbeat is read
-  /// as it arrives, to measure the beat again.
-  explicit BeatSchedule(std::uint64_t resync_ticks) : resync_ticks_(resync_ticks) {}
+  /// as it arrives, to measure the beat again. `guard_ticks`: how long before the core's due tick
+  /// the read must come at the latest, so that a timer firing that late still reads first.
+  BeatSchedule(std::uint64_t resync_ticks, std::uint64_t guard_ticks)
+      : resync_ticks_(resync_ticks), guard_ticks_(guard_ticks) {}
 
   /// What the core expects now (Elector::leader_beat()). A new leader or interval forgets the
   /// beat: frames are read as they arrive until the leader's next heartbeat is.
@@ -43,6 +45,15 @@ class BeatSchedule {
 
   /// The tick after which to read the leader's held heartbeats; nullopt: read as they arrive.
   std::optional<std::uint64_t> read_at() const { return read_at_; }
+  /// Whether the leader's heartbeats may be left unread now, after tick `done`, with the core's
+  /// next due tick (its election timer) `ticks_until_due` ahead. A driver runs every due tick
+  /// before it reads, so the read must come before that tick with `guard_ticks` to spare; and a
+  /// read whose tick has passed unread (the loop ran ticks for something else) is not waited for:
+  /// what waits is read as it arrives, which measures the beat again.
+  bool holds(std::uint64_t done, std::uint64_t ticks_until_due) const;
+  /// Whether the scheduled read is due after tick `done`. A driver reads only then: a read before
+  /// it (a wake-up for the core's timer) would take the heartbeats off the beat.
+  bool read_due(std::uint64_t done) const { return read_at_ && done >= *read_at_; }
   NodeId leader() const { return beat_ ? beat_->leader : kNoNode; }
   /// The interval the beat is kept at: the core's, or a longer one measured between arrivals.
   std::uint64_t interval_ticks() const { return interval_; }
@@ -51,6 +62,7 @@ class BeatSchedule {
 
  private:
   std::uint64_t resync_ticks_;
+  std::uint64_t guard_ticks_;
   std::optional<LeaderBeat> beat_;
   std::uint64_t interval_ = 0;
   std::optional<std::uint64_t> read_at_;

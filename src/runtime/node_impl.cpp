@@ -62,11 +62,12 @@ Node::Impl::Impl(Node& owner, NodeOptions options)
                  std::chrono::duration<double, std::milli>(settings_.tick_ms)),
              kMaxSleep),
       tick_timer_(io_),
-      beats_(static_cast<std::uint64_t>(
-          kBeatResync / std::chrono::duration<double, std::milli>(settings_.tick_ms))),
-      beat_guard_ticks_(std::max<std::uint64_t>(
-          2, static_cast<std::uint64_t>(std::ceil(
-                 kBeatGuard / std::chrono::duration<double, std::milli>(settings_.tick_ms))))) {
+      beats_(
+          static_cast<std::uint64_t>(kBeatResync /
+                                     std::chrono::duration<double, std::milli>(settings_.tick_ms)),
+          std::max<std::uint64_t>(
+              2, static_cast<std::uint64_t>(std::ceil(
+                     kBeatGuard / std::chrono::duration<double, std::milli>(settings_.tick_ms))))) {
   if (options_.data_dir.empty()) throw NodeError("data dir is not set");
   LeadershipEvent initial;
   initial.node = options_.id;
@@ -191,9 +192,7 @@ void Node::Impl::on_tick() {
   // core said input_can_wait(), so the tick just run acted the same without them); a follower's
   // heartbeats once their beat has come (a wake-up before it, for the core's timer, would take
   // them off the beat), which beat_read_pending() put before the core's due tick.
-  const auto beat_at = beats_.read_at();
-  const bool beat_due = beat_at && ticks_.ticks_done() >= *beat_at;
-  if (!deferring_all_ && !beat_due) return settle();
+  if (!deferring_all_ && !beats_.read_due(ticks_.ticks_done())) return settle();
   reading_held_ = true;
   held_from_leader_ = false;
   const std::size_t waiting = transport_->read_deferred_input();
@@ -220,16 +219,7 @@ void Node::Impl::settle() {
 }
 
 bool Node::Impl::beat_read_pending() const {
-  const auto at = beats_.read_at();
-  if (!at || beats_.leader() == kNoNode) return false;
-  // A read whose tick has passed unread (the loop ran ticks for something else) is not waited
-  // for: deferring ends, and what waits is read as it arrives, which measures the beat again.
-  const std::uint64_t done = ticks_.ticks_done();
-  if (*at <= done) return false;
-  // on_tick() runs every due tick before it reads, so the read must come before the core's due
-  // tick (its election timer) with room for a timer that fires late, or the election would
-  // start beside an unread heartbeat.
-  return *at + beat_guard_ticks_ < done + core_->ticks_until_due();
+  return beats_.holds(ticks_.ticks_done(), core_->ticks_until_due());
 }
 
 void Node::Impl::on_frame(NodeId from, std::string_view payload) {

@@ -110,7 +110,6 @@ class Node::Impl {
   bool held_from_leader_ = false;
   /// The transport defers every peer (the core said input_can_wait()), not just the leader.
   bool deferring_all_ = false;
-  std::uint64_t beat_guard_ticks_;
   /// A Raft transfer started and has not ended: its messages wake the target.
   bool transfer_in_flight_ = false;
   std::map<NodeId, Clock::time_point> last_malformed_log_;

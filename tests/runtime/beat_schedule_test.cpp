@@ -10,9 +10,16 @@ namespace {
 constexpr NodeId kLeader = 2;
 constexpr LeaderBeat kBeat{kLeader, 10};
 constexpr std::uint64_t kResync = 1000;
+constexpr std::uint64_t kGuard = 5;
+
+/// A scheduled read that finds nothing, then the next heartbeat read as it arrives.
+void miss_then_arrive(BeatSchedule& beats, std::uint64_t read, std::uint64_t arrival) {
+  beats.read(read, false);
+  beats.arrived(kLeader, arrival);
+}
 
 TEST(BeatSchedule, ReadsAsFramesArriveUntilItHasMeasuredTheBeat) {
-  BeatSchedule beats(kResync);
+  BeatSchedule beats(kResync, kGuard);
   EXPECT_EQ(beats.read_at(), std::nullopt);
   beats.follow(kBeat);
   EXPECT_EQ(beats.read_at(), std::nullopt) << "deferred before any heartbeat showed its phase";
@@ -23,7 +30,7 @@ TEST(BeatSchedule, ReadsAsFramesArriveUntilItHasMeasuredTheBeat) {
 }
 
 TEST(BeatSchedule, KeepsThePhaseWhileHeartbeatsAreThere) {
-  BeatSchedule beats(kResync);
+  BeatSchedule beats(kResync, kGuard);
   beats.follow(kBeat);
   beats.arrived(kLeader, 100);
   beats.read(111, true);
@@ -39,7 +46,7 @@ TEST(BeatSchedule, KeepsThePhaseWhileHeartbeatsAreThere) {
 }
 
 TEST(BeatSchedule, AReadThatFindsNothingGoesBackToReadingAsFramesArrive) {
-  BeatSchedule beats(kResync);
+  BeatSchedule beats(kResync, kGuard);
   beats.follow(kBeat);
   beats.arrived(kLeader, 100);
   beats.read(111, false);  // late, lost, or the leader is gone
@@ -50,7 +57,7 @@ TEST(BeatSchedule, AReadThatFindsNothingGoesBackToReadingAsFramesArrive) {
 }
 
 TEST(BeatSchedule, MeasuresTheBeatAgainAfterTheResyncSpan) {
-  BeatSchedule beats(/*resync_ticks=*/30);
+  BeatSchedule beats(/*resync_ticks=*/30, kGuard);
   beats.follow(kBeat);
   beats.arrived(kLeader, 100);
   beats.read(111, true);
@@ -62,7 +69,7 @@ TEST(BeatSchedule, MeasuresTheBeatAgainAfterTheResyncSpan) {
 
 TEST(BeatSchedule, LearnsALeadersLongerIntervalFromTwoEqualGaps) {
   // The leader beats every 25 ticks, this node's setting says 10.
-  BeatSchedule beats(kResync);
+  BeatSchedule beats(kResync, kGuard);
   beats.follow(kBeat);
   beats.arrived(kLeader, 100);
   beats.read(111, false);
@@ -78,18 +85,16 @@ TEST(BeatSchedule, LearnsALeadersLongerIntervalFromTwoEqualGaps) {
 }
 
 TEST(BeatSchedule, AHeartbeatATickLateIsJitterNotAnInterval) {
-  BeatSchedule beats(kResync);
+  BeatSchedule beats(kResync, kGuard);
   beats.follow(kBeat);
   beats.arrived(kLeader, 100);
-  beats.read(111, false);
-  beats.arrived(kLeader, 111);
-  beats.read(122, false);
-  beats.arrived(kLeader, 122);  // gaps of 11 and 11: within a tick of the setting
+  miss_then_arrive(beats, 111, 111);
+  miss_then_arrive(beats, 122, 122);  // gaps of 11 and 11: within a tick of the setting
   EXPECT_EQ(beats.interval_ticks(), 10u);
 }
 
 TEST(BeatSchedule, BacksOffAfterMissesInARowUntilTheResyncSpan) {
-  BeatSchedule beats(/*resync_ticks=*/200);
+  BeatSchedule beats(/*resync_ticks=*/200, kGuard);
   beats.follow(kBeat);
   std::uint64_t tick = 100;
   for (std::uint64_t i = 0; i < BeatSchedule::kMissesBeforeBackOff; ++i) {
@@ -108,13 +113,11 @@ TEST(BeatSchedule, BacksOffAfterMissesInARowUntilTheResyncSpan) {
 }
 
 TEST(BeatSchedule, AResyncStartsAgainFromTheSetting) {
-  BeatSchedule beats(/*resync_ticks=*/60);
+  BeatSchedule beats(/*resync_ticks=*/60, kGuard);
   beats.follow(kBeat);
   beats.arrived(kLeader, 100);
-  beats.read(111, false);
-  beats.arrived(kLeader, 125);
-  beats.read(136, false);
-  beats.arrived(kLeader, 150);
+  miss_then_arrive(beats, 111, 125);
+  miss_then_arrive(beats, 136, 150);
   ASSERT_EQ(beats.interval_ticks(), 25u);
   beats.read(176, true);
   beats.read(201, true);  // 76 ticks after the measurement: resync
@@ -123,8 +126,28 @@ TEST(BeatSchedule, AResyncStartsAgainFromTheSetting) {
   EXPECT_EQ(beats.interval_ticks(), 10u);
 }
 
+TEST(BeatSchedule, HoldsOnlyWhileTheReadComesBeforeTheDueTickWithTheGuardToSpare) {
+  BeatSchedule beats(kResync, kGuard);
+  beats.follow(kBeat);
+  EXPECT_FALSE(beats.holds(100, 100)) << "held before the beat was measured";
+  beats.arrived(kLeader, 100);  // read at 111
+  EXPECT_TRUE(beats.holds(100, 100));
+  // The election timer due at 116 or earlier leaves less than the guard after the read.
+  EXPECT_TRUE(beats.holds(100, 17));
+  EXPECT_FALSE(beats.holds(100, 16));
+  EXPECT_FALSE(beats.holds(100, 11));
+  EXPECT_FALSE(beats.read_due(110));
+  EXPECT_TRUE(beats.read_due(111));
+  // The read's tick passed unread: stop holding, so what waits is read as it arrives.
+  EXPECT_FALSE(beats.holds(111, 100));
+  EXPECT_FALSE(beats.holds(115, 100));
+  beats.follow(std::nullopt);
+  EXPECT_FALSE(beats.holds(100, 100));
+  EXPECT_FALSE(beats.read_due(200));
+}
+
 TEST(BeatSchedule, OnlyTheLeadersFramesSetTheBeat) {
-  BeatSchedule beats(kResync);
+  BeatSchedule beats(kResync, kGuard);
   beats.follow(kBeat);
   beats.arrived(3, 100);  // a candidate's request, say
   EXPECT_EQ(beats.read_at(), std::nullopt);
@@ -134,7 +157,7 @@ TEST(BeatSchedule, OnlyTheLeadersFramesSetTheBeat) {
 }
 
 TEST(BeatSchedule, ANewLeaderOrIntervalForgetsTheBeat) {
-  BeatSchedule beats(kResync);
+  BeatSchedule beats(kResync, kGuard);
   beats.follow(kBeat);
   beats.arrived(kLeader, 100);
   beats.follow(kBeat);  // the same: nothing changes
