@@ -20,6 +20,7 @@ std::string encode_hello(const Hello& hello) {
   message.set_cluster_id(hello.cluster_id);
   message.set_from(hello.from);
   message.set_to(hello.to);
+  message.set_share_connection(hello.share_connection);
   return message.SerializeAsString();
 }
 
@@ -27,6 +28,7 @@ std::string encode_hello_reply(const HelloReply& reply) {
   wire::handshake::HelloReply message;
   message.set_accepted(reply.accepted);
   message.set_reason(reply.reason);
+  message.set_share_connection(reply.share_connection);
   return message.SerializeAsString();
 }
 
@@ -44,7 +46,8 @@ Decoded<Hello> decode_hello(std::string_view payload) {
   decoded.value = Hello{.wire_version = message.wire_version(),
                         .cluster_id = message.cluster_id(),
                         .from = message.from(),
-                        .to = message.to()};
+                        .to = message.to(),
+                        .share_connection = message.share_connection()};
   return decoded;
 }
 
@@ -54,7 +57,9 @@ Decoded<HelloReply> decode_hello_reply(std::string_view payload) {
     return failure<HelloReply>("hello reply: unparsable protobuf");
   }
   Decoded<HelloReply> decoded;
-  decoded.value = HelloReply{.accepted = message.accepted(), .reason = message.reason()};
+  decoded.value = HelloReply{.accepted = message.accepted(),
+                             .reason = message.reason(),
+                             .share_connection = message.share_connection()};
   // A refusal must say why; an empty reason would leave the operator guessing.
   if (!decoded.value->accepted && decoded.value->reason.empty()) {
     decoded.value->reason = "refused without a reason";

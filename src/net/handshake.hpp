@@ -15,12 +15,16 @@ struct Hello {
   std::string cluster_id;
   NodeId from = kNoNode;  ///< the dialing node
   NodeId to = kNoNode;    ///< the node it believes it dialed
+  /// The dialing node reads frames on this connection too (see TcpTransport).
+  bool share_connection = false;
 };
 
 /// The accepting node's answer: accepted, or refused with a reason (then the connection closes).
 struct HelloReply {
   bool accepted = false;
   std::string reason;  ///< e.g. "cluster id 'prod' does not match 'test'"
+  /// The accepting node sends on this connection too: the pair shares it both ways.
+  bool share_connection = false;
 };
 
 std::string encode_hello(const Hello& hello);

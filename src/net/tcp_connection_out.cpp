@@ -5,23 +5,18 @@
 #include "net/handshake.hpp"
 
 namespace baton::net {
-namespace {
-
-/// Frames batched into one write: enough to drain a burst in one system call, small enough that
-/// a write never holds much more than one frame's worth of memory beyond the queue itself.
-constexpr std::size_t kWriteBatchBytes = 64 * 1024;
-
-}  // namespace
 
 OutgoingLink::OutgoingLink(asio::io_context& io, Settings settings, PeerTransportStats& stats,
-                           Report report)
+                           Report report, Receive receive)
     : settings_(std::move(settings)),
       stats_(stats),
       report_(std::move(report)),
+      receive_(std::move(receive)),
       socket_(io),
       resolver_(io),
       retry_timer_(io),
       deadline_timer_(io),
+      sender_(static_cast<FrameSender::Connection&>(*this), settings_.queue_limit_frames, stats_),
       backoff_(settings_.backoff_min),
       // Seeded from both ids: reproducible per node, yet two nodes dialing the same restarted peer
       // do not retry in lockstep.
@@ -34,6 +29,11 @@ void OutgoingLink::start() {
 void OutgoingLink::close() {
   state_ = State::Closed;
   ++attempt_;
+  sender_.stop();
+  sender_.clear();
+  receiver_.stop();
+  if (shared_) stats_.shared_connection = false;
+  shared_ = false;
   asio::error_code ignored;
   socket_.close(ignored);
   resolver_.cancel();
@@ -44,14 +44,7 @@ void OutgoingLink::close() {
 
 void OutgoingLink::enqueue(std::string payload) {
   if (state_ == State::Closed) return;
-  if (queue_.size() >= settings_.queue_limit_frames) {
-    // Election messages are soft state: the newest heartbeat or vote supersedes older ones, so
-    // under pressure the oldest frame is the one worth least.
-    queue_.pop_front();
-    ++stats_.frames_dropped_queue_full;
-  }
-  queue_.push_back(std::move(payload));
-  write_next();
+  sender_.enqueue(std::move(payload));
 }
 
 void OutgoingLink::peer_is_up() {
@@ -104,14 +97,15 @@ void OutgoingLink::on_connected(std::uint64_t attempt, const asio::error_code& e
   // Heartbeats are tiny and latency-bound; Nagle's algorithm would hold them back.
   asio::error_code ignored;
   socket_.set_option(asio::ip::tcp::no_delay(true), ignored);
-  // write_next() writes on the spot and must never block the loop on a full buffer.
+  // The sender writes on the spot and must never block the loop on a full buffer.
   socket_.non_blocking(true, ignored);
   state_ = State::Handshaking;
   auto hello = std::make_shared<std::string>();
   append_frame(*hello, encode_hello(Hello{.wire_version = kWireVersion,
                                           .cluster_id = settings_.cluster_id,
                                           .from = settings_.self,
-                                          .to = settings_.peer}));
+                                          .to = settings_.peer,
+                                          .share_connection = settings_.offer_sharing}));
   auto self = shared_from_this();
   asio::async_write(socket_, asio::buffer(*hello),
                     [this, self, attempt, hello](const asio::error_code& write_error, std::size_t) {
@@ -158,75 +152,65 @@ void OutgoingLink::on_reply(std::uint64_t attempt, std::string_view payload) {
   deadline_timer_.cancel();
   backoff_ = settings_.backoff_min;
   stats_.outgoing_connected = true;
-  watch_for_close(attempt);
-  write_next();
+  // A peer that agrees may send right behind its reply, even in the same segment: the reply's
+  // decoder holds those bytes, and the receiver starts from it.
+  // Only the connection the lower id dialed is shared; a reply that says otherwise is ignored
+  // (and the peer's frames on it are then unexpected data).
+  shared_ =
+      settings_.offer_sharing && reply.value->share_connection && settings_.self < settings_.peer;
+  if (shared_) {
+    stats_.shared_connection = true;
+    receiver_.start(std::move(reply_decoder_));
+    if (!current(attempt)) return;  // a frame stopped the transport, or the stream broke
+  } else if (reply_decoder_.buffered_bytes() > 0) {
+    return unexpected_data(attempt);
+  } else {
+    watch_for_close(attempt);
+  }
+  sender_.start();
+}
+
+bool OutgoingLink::received(std::string_view payload) {
+  const std::uint64_t attempt = attempt_;
+  if (receive_) receive_(settings_.peer, payload);
+  return current(attempt);
+}
+
+void OutgoingLink::read_failed(const FrameDecoder& decoder) {
+  if (const auto broken = FrameReceiver::broken(decoder)) {
+    ++stats_.malformed_frames;
+    if (report_) report_(settings_.peer, *broken);
+  }
+  fail(attempt_);  // a no-op if the report stopped the transport
 }
 
 void OutgoingLink::watch_for_close(std::uint64_t attempt) {
-  // The peer never sends on this connection; a read completes only when it closes or resets
-  // (noticed now, not at the next write) or breaks the protocol.
+  // The peer does not share this connection, so it never sends on it; a read completes only when it
+  // closes or resets (noticed now, not at the next write) or breaks the protocol.
   auto self = shared_from_this();
   socket_.async_read_some(asio::buffer(read_buffer_),
                           [this, self, attempt](const asio::error_code& error, std::size_t) {
                             if (!current(attempt)) return;
-                            if (!error) {
-                              ++stats_.malformed_frames;
-                              if (report_) report_(settings_.peer, "unexpected data from the peer");
-                            }
-                            fail(attempt);  // a no-op if the report stopped the transport
+                            if (!error) return unexpected_data(attempt);
+                            fail(attempt);
                           });
 }
 
-void OutgoingLink::write_next() {
-  while (state_ == State::Ready && !writing_ && !queue_.empty()) {
-    batch_.clear();
-    std::uint64_t frames = 0;
-    while (!queue_.empty() &&
-           (frames == 0 || batch_.size() + queue_.front().size() <= kWriteBatchBytes)) {
-      append_frame(batch_, queue_.front());
-      queue_.pop_front();
-      ++frames;
-    }
-    // Try the write on the spot: the socket is non-blocking, and an idle link's buffer has room,
-    // so a heartbeat leaves in this call with no completion handler and no extra trip through
-    // the event loop (a leader sends one per peer per round). Only what the kernel does not take
-    // now waits for an asynchronous write.
-    asio::error_code error;
-    const std::size_t sent = socket_.send(asio::buffer(batch_), 0, error);
-    if (error && error != asio::error::would_block && error != asio::error::try_again) {
-      // Frames of a failed write are lost with the connection: resending them could deliver
-      // half a frame twice, and newer messages supersede them.
-      return fail(attempt_);
-    }
-    if (!error && sent == batch_.size()) {
-      stats_.frames_sent += frames;
-      continue;
-    }
-    write_rest(error ? 0 : sent, frames);
-  }
-}
-
-void OutgoingLink::write_rest(std::size_t sent, std::uint64_t frames) {
-  auto rest = std::make_shared<std::string>(batch_, sent);
-  writing_ = true;
-  const std::uint64_t attempt = attempt_;
-  auto self = shared_from_this();
-  asio::async_write(
-      socket_, asio::buffer(*rest),
-      [this, self, attempt, rest, frames](const asio::error_code& error, std::size_t) {
-        if (!current(attempt)) return;
-        writing_ = false;
-        if (error) return fail(attempt);
-        stats_.frames_sent += frames;
-        write_next();
-      });
+void OutgoingLink::unexpected_data(std::uint64_t attempt) {
+  ++stats_.malformed_frames;
+  if (report_) report_(settings_.peer, "unexpected data from the peer");
+  fail(attempt);  // a no-op if the report stopped the transport
 }
 
 void OutgoingLink::fail(std::uint64_t attempt) {
   if (!current(attempt)) return;
   ++attempt_;  // completions still pending for this attempt become stale
   state_ = State::Waiting;
-  writing_ = false;
+  sender_.stop();
+  receiver_.stop();
+  // The flag is ours only while we share: with a lower id, the shared connection is the peer's.
+  if (shared_) stats_.shared_connection = false;
+  shared_ = false;
   stats_.outgoing_connected = false;
   asio::error_code ignored;
   socket_.close(ignored);

@@ -5,7 +5,6 @@
 #include <asio.hpp>
 #include <chrono>
 #include <cstdint>
-#include <deque>
 #include <functional>
 #include <memory>
 #include <random>
@@ -14,20 +13,25 @@
 #include "core/types.hpp"
 #include "net/address.hpp"
 #include "net/frame.hpp"
+#include "net/frame_receiver.hpp"
+#include "net/frame_sender.hpp"
 #include "net/tcp_transport.hpp"
 
 namespace baton::net {
 
-/// Our connection to one peer, used only for sending. It dials, says Hello, waits for the reply,
-/// then writes queued frames in order: on the spot while the kernel takes them, else one
-/// async_write at a time. Any failure (connect error, refusal, reset, the peer closing) drops the
-/// connection and dials again after an exponential backoff with jitter, so a restarted peer is
-/// found again without help from the runtime.
+/// Our connection to one peer. It dials, says Hello, waits for the reply, then writes queued
+/// frames in order (FrameSender). When the peer agreed in its reply to share the connection, it
+/// also receives the peer's frames on it; else the peer never sends on it. Any failure (connect
+/// error, refusal, reset, the peer closing) drops the connection and dials again after an
+/// exponential backoff with jitter, so a restarted peer is found again without help from the
+/// runtime.
 ///
 /// Lifetime: owned by the transport through a shared_ptr and kept alive by its own pending
 /// handlers. After close() no handler touches the stats or calls the report function, which is
 /// what makes destroying the transport right after stop() safe.
-class OutgoingLink : public std::enable_shared_from_this<OutgoingLink> {
+class OutgoingLink : public std::enable_shared_from_this<OutgoingLink>,
+                     private FrameReceiver::Connection,
+                     private FrameSender::Connection {
  public:
   struct Settings {
     NodeId self = kNoNode;
@@ -39,12 +43,17 @@ class OutgoingLink : public std::enable_shared_from_this<OutgoingLink> {
     std::chrono::milliseconds backoff_max{1000};
     /// Limit on connect + handshake: a peer that accepts but never answers is dialed again.
     std::chrono::milliseconds handshake_timeout{2000};
+    /// Offer in the Hello to read the peer's frames on this connection too.
+    bool offer_sharing = true;
   };
   /// Reports a refusal or malformed input from the peer (already counted in the stats).
   using Report = std::function<void(NodeId peer, const std::string& what)>;
+  /// Hands over a frame the peer sent on a shared connection.
+  using Receive = std::function<void(NodeId peer, std::string_view payload)>;
 
   /// `stats` must outlive every call until close().
-  OutgoingLink(asio::io_context& io, Settings settings, PeerTransportStats& stats, Report report);
+  OutgoingLink(asio::io_context& io, Settings settings, PeerTransportStats& stats, Report report,
+               Receive receive);
 
   /// Dials now.
   void start();
@@ -55,6 +64,10 @@ class OutgoingLink : public std::enable_shared_from_this<OutgoingLink> {
   /// The peer just completed a handshake on a connection it dialed to us, so it is up: if this
   /// link is waiting out a reconnect backoff, dial now with the backoff back at its minimum.
   void peer_is_up();
+  /// See FrameReceiver::set_deferred(); applies while the connection is shared.
+  void set_deferred(bool deferred) { receiver_.set_deferred(deferred); }
+  /// See FrameReceiver::read_deferred().
+  bool read_deferred() { return shared_ && receiver_.read_deferred(); }
 
  private:
   enum class State { Waiting, Connecting, Handshaking, Ready, Closed };
@@ -64,10 +77,8 @@ class OutgoingLink : public std::enable_shared_from_this<OutgoingLink> {
   void read_reply(std::uint64_t attempt);
   void on_reply(std::uint64_t attempt, std::string_view payload);
   void watch_for_close(std::uint64_t attempt);
-  /// Writes queued frames, on the spot while the kernel takes them.
-  void write_next();
-  /// Hands what the kernel did not take of batch_ (from `sent` on) to an asynchronous write.
-  void write_rest(std::size_t sent, std::uint64_t frames);
+  /// The peer sent on a connection it does not share: a broken protocol.
+  void unexpected_data(std::uint64_t attempt);
   /// Ends the current attempt (if `attempt` is still current) and schedules the next dial.
   void fail(std::uint64_t attempt);
   std::chrono::milliseconds next_backoff();
@@ -75,9 +86,17 @@ class OutgoingLink : public std::enable_shared_from_this<OutgoingLink> {
     return state_ != State::Closed && attempt == attempt_;
   }
 
+  // FrameReceiver::Connection and FrameSender::Connection
+  asio::ip::tcp::socket& socket() override { return socket_; }
+  std::shared_ptr<void> keep_alive() override { return shared_from_this(); }
+  bool received(std::string_view payload) override;
+  void read_failed(const FrameDecoder& decoder) override;
+  void write_failed() override { fail(attempt_); }
+
   Settings settings_;
   PeerTransportStats& stats_;
   Report report_;
+  Receive receive_;
   asio::ip::tcp::socket socket_;
   asio::ip::tcp::resolver resolver_;
   asio::steady_timer retry_timer_;
@@ -85,10 +104,10 @@ class OutgoingLink : public std::enable_shared_from_this<OutgoingLink> {
   State state_ = State::Waiting;
   /// Bumped by every dial: completions of an abandoned attempt see a stale number and do nothing.
   std::uint64_t attempt_ = 0;
-  std::deque<std::string> queue_;
-  /// Reused for every write, so an idle link's heartbeat costs no allocation.
-  std::string batch_;
-  bool writing_ = false;
+  /// The peer's handshake reply agreed to share this connection.
+  bool shared_ = false;
+  FrameSender sender_;
+  FrameReceiver receiver_{*this};
   FrameDecoder reply_decoder_;
   std::array<char, 512> read_buffer_{};
   std::chrono::milliseconds backoff_;

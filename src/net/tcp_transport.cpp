@@ -1,5 +1,6 @@
-// TcpTransport: owns the listening socket, one OutgoingLink per peer (sending) and the accepted
-// IncomingConnections (receiving), and does the per-peer accounting. The connections themselves
+// TcpTransport: owns the listening socket, one OutgoingLink per peer and the accepted
+// IncomingConnections, picks the connection each frame goes out on, and does the per-peer
+// accounting. The connections themselves
 // live in tcp_connection_out.cpp and tcp_connection_in.cpp.
 #include "net/tcp_transport.hpp"
 
@@ -66,10 +67,13 @@ class TcpTransport::Impl final : public IncomingConnection::Owner {
           .queue_limit_frames = config_.queue_limit_frames,
           .backoff_min = config_.reconnect_backoff_min,
           .backoff_max = config_.reconnect_backoff_max,
-          .handshake_timeout = config_.handshake_timeout};
-      links_.emplace(id, std::make_shared<OutgoingLink>(
-                             io_, std::move(settings), stats_[id],
-                             [this](NodeId peer, const std::string& what) { report(peer, what); }));
+          .handshake_timeout = config_.handshake_timeout,
+          .offer_sharing = config_.share_connections};
+      links_.emplace(id,
+                     std::make_shared<OutgoingLink>(
+                         io_, std::move(settings), stats_[id],
+                         [this](NodeId peer, const std::string& what) { report(peer, what); },
+                         [this](NodeId peer, std::string_view payload) { frame(peer, payload); }));
     }
   }
 
@@ -93,6 +97,7 @@ class TcpTransport::Impl final : public IncomingConnection::Owner {
     for (auto& [id, connection] : incoming_) {
       connection->close();
       stats_[id].incoming_connected = false;
+      stats_[id].shared_connection = false;
     }
     incoming_.clear();
     for (const auto& connection : pending_) connection->close();
@@ -108,6 +113,12 @@ class TcpTransport::Impl final : public IncomingConnection::Owner {
     }
     const auto link = links_.find(to);
     if (link == links_.end() || stopped_) return;
+    // A peer with a lower id reads our frames on the connection it dialed, when it shares it.
+    if (const auto shared = incoming_.find(to);
+        shared != incoming_.end() && shared->second->shared()) {
+      shared->second->send(std::move(payload));
+      return;
+    }
     link->second->enqueue(std::move(payload));
   }
 
@@ -130,6 +141,7 @@ class TcpTransport::Impl final : public IncomingConnection::Owner {
     input_deferred_ = deferred;
     deferred_from_ = only_from;
     for (auto& [id, connection] : incoming_) connection->set_deferred(defers(id));
+    for (auto& [id, link] : links_) link->set_deferred(defers(id));
   }
 
   bool defers(NodeId peer) const {
@@ -148,12 +160,17 @@ class TcpTransport::Impl final : public IncomingConnection::Owner {
       if (stopped_) break;
       waiting += connection->read_deferred() ? 1 : 0;
     }
+    // Links are never replaced, but a frame may stop the transport.
+    for (const auto& [id, link] : links_) {
+      if (stopped_) break;
+      waiting += link->read_deferred() ? 1 : 0;
+    }
     return waiting;
   }
 
   // IncomingConnection::Owner
 
-  std::string admit(const Hello& hello) override {
+  IncomingConnection::Admission admit(const Hello& hello) override {
     std::string reason;
     if (hello.wire_version != kWireVersion) {
       reason = "wire version " + std::to_string(hello.wire_version) + " does not match node " +
@@ -173,8 +190,12 @@ class TcpTransport::Impl final : public IncomingConnection::Owner {
     if (!reason.empty()) {
       ++anonymous_malformed_;
       report(hello.from, "refused hello: " + reason);
+      return {.refusal = reason, .shared_stats = nullptr};
     }
-    return reason;
+    // Only the connection the lower id dialed is shared, so both ends agree on one per pair.
+    const bool share =
+        config_.share_connections && hello.share_connection && hello.from < config_.self;
+    return {.refusal = {}, .shared_stats = share ? &stats_[hello.from] : nullptr};
   }
 
   void handshaken(const std::shared_ptr<IncomingConnection>& connection) override {
@@ -187,6 +208,7 @@ class TcpTransport::Impl final : public IncomingConnection::Owner {
     slot = connection;
     connection->set_deferred(defers(from));
     stats_[from].incoming_connected = true;
+    if (from < config_.self) stats_[from].shared_connection = connection->shared();
     if (const auto link = links_.find(from); link != links_.end()) link->second->peer_is_up();
   }
 
@@ -216,6 +238,8 @@ class TcpTransport::Impl final : public IncomingConnection::Owner {
     }
     incoming_.erase(current);
     stats_[from].incoming_connected = false;
+    // With a higher id, the shared connection is our link, not this one.
+    if (from < config_.self) stats_[from].shared_connection = false;
     if (handlers_.on_incoming_lost) handlers_.on_incoming_lost(from);
   }
 
@@ -262,8 +286,8 @@ class TcpTransport::Impl final : public IncomingConnection::Owner {
           asio::error_code ignored;
           socket.close(ignored);
         } else {
-          auto connection = std::make_shared<IncomingConnection>(std::move(socket), *this,
-                                                                 config_.handshake_timeout);
+          auto connection = std::make_shared<IncomingConnection>(
+              std::move(socket), *this, config_.handshake_timeout, config_.queue_limit_frames);
           pending_.insert(connection);
           connection->start();
         }

@@ -1,7 +1,14 @@
-// TCP transport between the members of one cluster. Each node dials every peer and sends on that
-// connection; it receives on the connections peers dialed to it. Every connection starts with a
-// handshake (wire version, cluster id, both node ids); a node of another cluster, an unknown node
-// id or another wire version is refused with a reason. Payloads are opaque here (the runtime
+// TCP transport between the members of one cluster. Each node dials every peer. A pair of nodes
+// sends both ways on one connection, the one the lower id dialed: the higher id answers on the
+// connection its peer dialed, so a heartbeat's answer carries the TCP acknowledgement of the
+// heartbeat and the next heartbeat carries the answer's (with a connection per direction, each
+// one-way stream costs a bare ACK segment per message, a tenth of an idle leader's time). The
+// connection the higher id dialed stays up, idle, and carries its frames while the shared one is
+// down, and always with a peer that does not offer sharing in its handshake (an older node:
+// those send only on connections they dialed and receive only on those dialed to them). Every
+// connection starts with a handshake (wire version, cluster id, both node ids, the offer to
+// share); a node of another cluster, an unknown node id or another wire version is refused with
+// a reason. Payloads are opaque here (the runtime
 // encodes messages with net/codec.hpp); frames are length-prefixed (net/frame.hpp).
 //
 // Runs on the caller's asio::io_context; every member must be called on that context's thread.
@@ -35,12 +42,17 @@ struct TransportConfig {
   std::chrono::milliseconds reconnect_backoff_max{1000};
   /// An accepted connection that does not complete its handshake within this is closed.
   std::chrono::milliseconds handshake_timeout{2000};
+  /// Send both ways on one connection per pair (see the top of this file). Off, the node
+  /// behaves as a node from before sharing: one connection per direction.
+  bool share_connections = true;
 };
 
 /// Per-peer counters.
 struct PeerTransportStats {
   bool outgoing_connected = false;  ///< our connection to the peer passed its handshake
   bool incoming_connected = false;  ///< the peer's connection to us passed its handshake
+  /// Frames both ways run on one connection (the one the lower id dialed).
+  bool shared_connection = false;
   std::uint64_t frames_sent = 0;
   std::uint64_t frames_received = 0;
   std::uint64_t frames_dropped_queue_full = 0;

@@ -8,76 +8,19 @@
 #include "net/frame.hpp"
 #include "net/handshake.hpp"
 #include "net/tcp_transport.hpp"
+#include "raw_client.hpp"
 #include "transport_harness.hpp"
 
 namespace baton::net {
 namespace {
 
 using harness::Harness;
+using harness::hello;
+using harness::RawClient;
 using harness::TestNode;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using namespace std::chrono_literals;
-
-/// A hand-driven client socket. Writes are blocking (small, so the kernel takes them at once);
-/// reads run on the harness' io_context and collect everything until the transport closes.
-class RawClient {
- public:
-  RawClient(asio::io_context& io, std::uint16_t port) : state_(std::make_shared<State>(io)) {
-    state_->socket.connect({asio::ip::make_address("127.0.0.1"), port});
-    read(state_);
-  }
-  ~RawClient() { close(); }
-  RawClient(RawClient&&) = default;
-
-  void write(std::string_view bytes) { asio::write(state_->socket, asio::buffer(bytes)); }
-  void write_frame(std::string_view payload) {
-    std::string frame;
-    append_frame(frame, payload);
-    write(frame);
-  }
-  void close() {
-    if (!state_) return;
-    asio::error_code ignored;
-    state_->socket.close(ignored);
-  }
-  bool closed_by_peer() const { return state_->ended; }
-  /// The transport's HelloReply, once it arrived.
-  std::optional<HelloReply> reply() const {
-    FrameDecoder decoder;
-    decoder.feed(state_->received);
-    const auto frame = decoder.next();
-    if (!frame) return std::nullopt;
-    return decode_hello_reply(*frame).value;
-  }
-
- private:
-  struct State {
-    explicit State(asio::io_context& io) : socket(io) {}
-    asio::ip::tcp::socket socket;
-    std::array<char, 4096> buffer{};
-    std::string received;
-    bool ended = false;
-  };
-  static void read(const std::shared_ptr<State>& state) {
-    state->socket.async_read_some(asio::buffer(state->buffer),
-                                  [state](const asio::error_code& error, std::size_t n) {
-                                    if (error) {
-                                      state->ended = true;
-                                      return;
-                                    }
-                                    state->received.append(state->buffer.data(), n);
-                                    read(state);
-                                  });
-  }
-  std::shared_ptr<State> state_;
-};
-
-std::string hello(NodeId from, NodeId to, std::string cluster = "test",
-                  std::uint32_t version = kWireVersion) {
-  return encode_hello(
-      Hello{.wire_version = version, .cluster_id = std::move(cluster), .from = from, .to = to});
-}
 
 /// Node 1 (the target) knows peers 2 and 3. Node 2 is a real transport, the good peer; node 3
 /// exists only as an identity a raw socket may claim.

@@ -1,0 +1,254 @@
+// A pair of transports sends both ways on one connection, the one the lower id dialed; a peer
+// that does not offer sharing (an older node) still gets one connection per direction.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "net/frame.hpp"
+#include "net/handshake.hpp"
+#include "net/tcp_transport.hpp"
+#include "raw_client.hpp"
+#include "transport_harness.hpp"
+
+namespace baton::net {
+namespace {
+
+using harness::Harness;
+using harness::hello;
+using harness::RawClient;
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using namespace std::chrono_literals;
+
+/// Long enough for a frame on loopback to arrive many times over.
+constexpr auto kWouldHaveArrived = 150ms;
+
+TEST(TcpSharedConnection, TwoTransportsShareTheConnectionTheLowerIdDialed) {
+  Harness h({1, 2});
+  auto& a = h.start(h.config(1, {2}));
+  auto& b = h.start(h.config(2, {1}));
+  ASSERT_TRUE(h.run_until([&] {
+    return h.linked(1, 2) && a.stats(2).shared_connection && b.stats(1).shared_connection;
+  }));
+  for (int i = 0; i < 3; ++i) ASSERT_TRUE(h.exchange(1, 2, "round " + std::to_string(i)));
+  EXPECT_EQ(a.stats(2).frames_sent, 3u);
+  EXPECT_EQ(b.stats(1).frames_sent, 3u);
+  EXPECT_EQ(a.stats(2).frames_received, 3u);
+  EXPECT_EQ(b.stats(1).frames_received, 3u);
+  EXPECT_TRUE(a.malformed.empty());
+  EXPECT_TRUE(b.malformed.empty());
+}
+
+TEST(TcpSharedConnection, AHigherIdAnswersOnTheConnectionItsPeerDialed) {
+  // Node 1 is a raw socket that offers to share; nobody listens at node 1's address, so the
+  // transport's own connection to node 1 never comes up: only the shared one can carry frames.
+  Harness h({1, 2});
+  auto& b = h.start(h.config(2, {1}));
+  RawClient raw(h.io, h.port(2));
+  raw.write_frame(hello(1, 2, "test", kWireVersion, /*share=*/true));
+  ASSERT_TRUE(h.run_until([&] { return raw.reply().has_value(); }));
+  EXPECT_TRUE(raw.reply()->accepted);
+  EXPECT_TRUE(raw.reply()->share_connection);
+  EXPECT_TRUE(b.stats(1).shared_connection);
+  EXPECT_FALSE(b.stats(1).outgoing_connected);
+  b.transport->send(1, "first");
+  b.transport->send(1, "second");
+  ASSERT_TRUE(h.run_until([&] { return raw.frames().size() == 2; }));
+  EXPECT_THAT(raw.frames(), ElementsAre("first", "second"));
+  raw.write_frame("and back");
+  ASSERT_TRUE(h.run_until([&] { return !b.frames.empty(); }));
+  EXPECT_THAT(b.payloads_from(1), ElementsAre("and back"));
+
+  // The shared connection ends: frames wait for the transport's own connection again.
+  raw.close();
+  ASSERT_TRUE(h.run_until([&] { return !b.stats(1).incoming_connected; }));
+  EXPECT_FALSE(b.stats(1).shared_connection);
+  b.transport->send(1, "queued");
+  h.run_for(20ms);
+  EXPECT_EQ(b.stats(1).frames_sent, 2u);
+}
+
+TEST(TcpSharedConnection, APeerThatDoesNotOfferSharingIsNeverSentToOnItsConnection) {
+  // How a node from before sharing dials: no offer, and it would take a frame on its connection
+  // for a broken protocol.
+  Harness h({1, 2});
+  auto& b = h.start(h.config(2, {1}));
+  RawClient raw(h.io, h.port(2));
+  raw.write_frame(hello(1, 2));
+  ASSERT_TRUE(h.run_until([&] { return raw.reply().has_value(); }));
+  EXPECT_TRUE(raw.reply()->accepted);
+  EXPECT_FALSE(raw.reply()->share_connection);
+  EXPECT_FALSE(b.stats(1).shared_connection);
+  b.transport->send(1, "not on this connection");
+  h.run_for(kWouldHaveArrived);
+  EXPECT_TRUE(raw.frames().empty());
+}
+
+TEST(TcpSharedConnection, OnlyTheConnectionTheLowerIdDialedIsShared) {
+  Harness h({2, 3});
+  auto& b = h.start(h.config(2, {3}));
+  RawClient raw(h.io, h.port(2));
+  raw.write_frame(hello(3, 2, "test", kWireVersion, /*share=*/true));
+  ASSERT_TRUE(h.run_until([&] { return raw.reply().has_value(); }));
+  EXPECT_TRUE(raw.reply()->accepted);
+  EXPECT_FALSE(raw.reply()->share_connection);
+  b.transport->send(3, "not on this connection");
+  h.run_for(kWouldHaveArrived);
+  EXPECT_TRUE(raw.frames().empty());
+}
+
+TEST(TcpSharedConnection, ATransportWithSharingOffNeitherOffersNorAgrees) {
+  Harness h({1, 2});
+  auto config = h.config(2, {1});
+  config.share_connections = false;
+  auto& b = h.start(config);
+  RawClient raw(h.io, h.port(2));
+  raw.write_frame(hello(1, 2, "test", kWireVersion, /*share=*/true));
+  ASSERT_TRUE(h.run_until([&] { return raw.reply().has_value(); }));
+  EXPECT_FALSE(raw.reply()->share_connection);
+  EXPECT_FALSE(b.stats(1).shared_connection);
+}
+
+class MixedSharing : public ::testing::TestWithParam<NodeId> {};
+
+TEST_P(MixedSharing, APairWhereOneSideDoesNotShareUsesAConnectionPerDirection) {
+  const NodeId older = GetParam();
+  Harness h({1, 2});
+  for (NodeId id : {NodeId{1}, NodeId{2}}) {
+    auto config = h.config(id, {id == 1 ? NodeId{2} : NodeId{1}});
+    config.share_connections = id != older;
+    h.start(config);
+  }
+  ASSERT_TRUE(h.run_until([&] { return h.linked(1, 2); }));
+  for (int i = 0; i < 3; ++i) ASSERT_TRUE(h.exchange(1, 2, "round " + std::to_string(i)));
+  EXPECT_FALSE(h.nodes.at(1)->stats(2).shared_connection);
+  EXPECT_FALSE(h.nodes.at(2)->stats(1).shared_connection);
+  EXPECT_TRUE(h.nodes.at(1)->malformed.empty());
+  EXPECT_TRUE(h.nodes.at(2)->malformed.empty());
+}
+
+INSTANTIATE_TEST_SUITE_P(OlderNode, MixedSharing, ::testing::Values(NodeId{1}, NodeId{2}),
+                         [](const auto& info) { return "Node" + std::to_string(info.param); });
+
+/// Plays node 2 by hand for a transport (node 1) that dials it: accepts, reads the Hello,
+/// answers it, then reads and writes frames on the same socket.
+class RawAcceptor {
+ public:
+  RawAcceptor(Harness& h, NodeId self)
+      : h_(h),
+        acceptor_(h.io, asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"), h.port(self))),
+        socket_(h.io) {}
+
+  /// Accepts the transport's dial and returns its Hello.
+  std::optional<Hello> accept() {
+    acceptor_.non_blocking(true);
+    const bool accepted = h_.run_until([&] {
+      asio::error_code error;
+      acceptor_.accept(socket_, error);
+      return !error;
+    });
+    if (!accepted) return std::nullopt;
+    socket_.non_blocking(true);
+    std::optional<std::string> frame;
+    h_.run_until([&] { return (frame = next_frame()).has_value(); });
+    if (!frame) return std::nullopt;
+    return decode_hello(*frame).value;
+  }
+  void write(std::string_view bytes) {
+    socket_.non_blocking(false);
+    asio::write(socket_, asio::buffer(bytes));
+    socket_.non_blocking(true);
+  }
+  /// The next frame the transport sent, if one has arrived.
+  std::optional<std::string> next_frame() {
+    asio::error_code error;
+    std::array<char, 4096> buffer{};
+    const std::size_t n = socket_.read_some(asio::buffer(buffer), error);
+    if (!error) decoder_.feed(std::string_view(buffer.data(), n));
+    return decoder_.next();
+  }
+
+ private:
+  Harness& h_;
+  asio::ip::tcp::acceptor acceptor_;
+  asio::ip::tcp::socket socket_;
+  FrameDecoder decoder_;
+};
+
+std::string framed(std::string_view payload) {
+  std::string out;
+  append_frame(out, payload);
+  return out;
+}
+
+std::string reply(bool share) {
+  return framed(
+      encode_hello_reply(HelloReply{.accepted = true, .reason = {}, .share_connection = share}));
+}
+
+TEST(TcpSharedConnection, TheDialerReadsFramesThatFollowTheReplyInOneSegment) {
+  Harness h({1, 2});
+  RawAcceptor peer(h, 2);
+  auto& a = h.start(h.config(1, {2}));
+  const auto hello = peer.accept();
+  ASSERT_TRUE(hello.has_value());
+  EXPECT_TRUE(hello->share_connection) << "a transport offers to share by default";
+  peer.write(reply(true) + framed("right behind the reply"));
+  ASSERT_TRUE(h.run_until([&] { return !a.frames.empty(); }));
+  EXPECT_THAT(a.payloads_from(2), ElementsAre("right behind the reply"));
+  EXPECT_TRUE(a.stats(2).shared_connection);
+  EXPECT_EQ(a.stats(2).frames_received, 1u);
+  a.transport->send(2, "answer");
+  std::optional<std::string> answer;
+  ASSERT_TRUE(h.run_until([&] { return (answer = peer.next_frame()).has_value(); }));
+  EXPECT_EQ(*answer, "answer");
+}
+
+TEST(TcpSharedConnection, TheDialersDeferredInputWaitsOnTheSharedConnectionToo) {
+  Harness h({1, 2});
+  RawAcceptor peer(h, 2);
+  auto& a = h.start(h.config(1, {2}));
+  ASSERT_TRUE(peer.accept().has_value());
+  peer.write(reply(true));
+  ASSERT_TRUE(h.run_until([&] { return a.stats(2).shared_connection; }));
+  a.transport->set_input_deferred(true);
+  peer.write(framed("routine"));
+  h.run_for(kWouldHaveArrived);
+  EXPECT_TRUE(a.frames.empty()) << "deferred input was delivered before it was read";
+  EXPECT_EQ(a.transport->read_deferred_input(), 1u);
+  EXPECT_THAT(a.payloads_from(2), ElementsAre("routine"));
+  // A frame of the wake size is delivered as it arrives, deferred or not.
+  const std::string wake(kWakeFrameBytes - kFrameHeaderBytes, 'w');
+  peer.write(framed(wake));
+  ASSERT_TRUE(h.run_until([&] { return a.frames.size() == 2; }, 1000ms));
+  EXPECT_EQ(a.frames.back().second, wake);
+}
+
+TEST(TcpSharedConnection, ABrokenFrameOnTheSharedConnectionIsCountedAndTheLinkRedials) {
+  Harness h({1, 2});
+  RawAcceptor peer(h, 2);
+  auto& a = h.start(h.config(1, {2}));
+  ASSERT_TRUE(peer.accept().has_value());
+  peer.write(reply(true) + std::string("\0\0\0\0", 4));  // a frame of length 0
+  ASSERT_TRUE(h.run_until([&] { return !a.malformed.empty(); }));
+  EXPECT_EQ(a.malformed.back().first, 2u);
+  EXPECT_THAT(a.malformed.back().second, HasSubstr("length 0"));
+  EXPECT_EQ(a.stats(2).malformed_frames, 1u);
+  EXPECT_FALSE(a.stats(2).shared_connection);
+  EXPECT_FALSE(a.stats(2).outgoing_connected);
+}
+
+TEST(TcpSharedConnection, ALinkThePeerDidNotShareStillTakesDataForABrokenProtocol) {
+  Harness h({1, 2});
+  RawAcceptor peer(h, 2);
+  auto& a = h.start(h.config(1, {2}));
+  ASSERT_TRUE(peer.accept().has_value());
+  peer.write(reply(false) + framed("not expected here"));
+  ASSERT_TRUE(h.run_until([&] { return !a.malformed.empty(); }));
+  EXPECT_THAT(a.malformed.back().second, HasSubstr("unexpected data"));
+  EXPECT_TRUE(a.frames.empty());
+}
+
+}  // namespace
+}  // namespace baton::net
