@@ -7,11 +7,11 @@
 namespace baton::net {
 
 OutgoingLink::OutgoingLink(asio::io_context& io, Settings settings, PeerTransportStats& stats,
-                           Report report, Receive receive)
+                           Report report, Input input)
     : settings_(std::move(settings)),
       stats_(stats),
       report_(std::move(report)),
-      receive_(std::move(receive)),
+      input_(std::move(input)),
       socket_(io),
       resolver_(io),
       retry_timer_(io),
@@ -152,14 +152,16 @@ void OutgoingLink::on_reply(std::uint64_t attempt, std::string_view payload) {
   deadline_timer_.cancel();
   backoff_ = settings_.backoff_min;
   stats_.outgoing_connected = true;
-  // A peer that agrees may send right behind its reply, even in the same segment: the reply's
-  // decoder holds those bytes, and the receiver starts from it.
   // Only the connection the lower id dialed is shared; a reply that says otherwise is ignored
   // (and the peer's frames on it are then unexpected data).
   shared_ =
       settings_.offer_sharing && reply.value->share_connection && settings_.self < settings_.peer;
   if (shared_) {
     stats_.shared_connection = true;
+    if (input_.carrying) input_.carrying(settings_.peer, true);
+    if (!current(attempt)) return;
+    // The peer may send right behind its reply, even in the same segment: the reply's decoder
+    // holds those bytes, and the receiver starts from it.
     receiver_.start(std::move(reply_decoder_));
     if (!current(attempt)) return;  // a frame stopped the transport, or the stream broke
   } else if (reply_decoder_.buffered_bytes() > 0) {
@@ -172,7 +174,7 @@ void OutgoingLink::on_reply(std::uint64_t attempt, std::string_view payload) {
 
 bool OutgoingLink::received(std::string_view payload) {
   const std::uint64_t attempt = attempt_;
-  if (receive_) receive_(settings_.peer, payload);
+  if (input_.frame) input_.frame(settings_.peer, payload);
   return current(attempt);
 }
 
@@ -208,6 +210,7 @@ void OutgoingLink::fail(std::uint64_t attempt) {
   state_ = State::Waiting;
   sender_.stop();
   receiver_.stop();
+  const bool was_shared = shared_;
   // The flag is ours only while we share: with a lower id, the shared connection is the peer's.
   if (shared_) stats_.shared_connection = false;
   shared_ = false;
@@ -222,6 +225,8 @@ void OutgoingLink::fail(std::uint64_t attempt) {
     if (error || !current(waiting)) return;
     dial();
   });
+  // Last: the transport's handlers may stop it, which closes this link.
+  if (was_shared && input_.carrying) input_.carrying(settings_.peer, false);
 }
 
 std::chrono::milliseconds OutgoingLink::next_backoff() {

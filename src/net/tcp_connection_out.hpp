@@ -48,12 +48,18 @@ class OutgoingLink : public std::enable_shared_from_this<OutgoingLink>,
   };
   /// Reports a refusal or malformed input from the peer (already counted in the stats).
   using Report = std::function<void(NodeId peer, const std::string& what)>;
-  /// Hands over a frame the peer sent on a shared connection.
-  using Receive = std::function<void(NodeId peer, std::string_view payload)>;
+  /// What a shared connection hands to the transport.
+  struct Input {
+    /// A frame the peer sent on the shared connection.
+    std::function<void(NodeId peer, std::string_view payload)> frame;
+    /// The shared connection came up (true: the peer's frames arrive on it from now on) or ended
+    /// (false: after every frame that arrived on it was handed over).
+    std::function<void(NodeId peer, bool carrying)> carrying;
+  };
 
   /// `stats` must outlive every call until close().
   OutgoingLink(asio::io_context& io, Settings settings, PeerTransportStats& stats, Report report,
-               Receive receive);
+               Input input);
 
   /// Dials now.
   void start();
@@ -68,6 +74,8 @@ class OutgoingLink : public std::enable_shared_from_this<OutgoingLink>,
   void set_deferred(bool deferred) { receiver_.set_deferred(deferred); }
   /// See FrameReceiver::read_deferred().
   bool read_deferred() { return shared_ && receiver_.read_deferred(); }
+  /// The peer's frames arrive on this connection (it is up and shared).
+  bool shared() const { return shared_; }
 
  private:
   enum class State { Waiting, Connecting, Handshaking, Ready, Closed };
@@ -96,7 +104,7 @@ class OutgoingLink : public std::enable_shared_from_this<OutgoingLink>,
   Settings settings_;
   PeerTransportStats& stats_;
   Report report_;
-  Receive receive_;
+  Input input_;
   asio::ip::tcp::socket socket_;
   asio::ip::tcp::resolver resolver_;
   asio::steady_timer retry_timer_;

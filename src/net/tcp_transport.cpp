@@ -6,6 +6,7 @@
 
 #include <set>
 #include <stdexcept>
+#include <utility>
 #include <vector>
 
 #include "net/address.hpp"
@@ -69,11 +70,21 @@ class TcpTransport::Impl final : public IncomingConnection::Owner {
           .backoff_max = config_.reconnect_backoff_max,
           .handshake_timeout = config_.handshake_timeout,
           .offer_sharing = config_.share_connections};
-      links_.emplace(id,
-                     std::make_shared<OutgoingLink>(
-                         io_, std::move(settings), stats_[id],
-                         [this](NodeId peer, const std::string& what) { report(peer, what); },
-                         [this](NodeId peer, std::string_view payload) { frame(peer, payload); }));
+      links_.emplace(
+          id,
+          std::make_shared<OutgoingLink>(
+              io_, std::move(settings), stats_[id],
+              [this](NodeId peer, const std::string& what) { report(peer, what); },
+              OutgoingLink::Input{
+                  .frame = [this](NodeId peer, std::string_view payload) { frame(peer, payload); },
+                  .carrying =
+                      [this](NodeId peer, bool carrying) {
+                        if (carrying) {
+                          input_lost_reported_[peer] = false;
+                        } else {
+                          input_lost(peer);
+                        }
+                      }}));
     }
   }
 
@@ -208,6 +219,7 @@ class TcpTransport::Impl final : public IncomingConnection::Owner {
     slot = connection;
     connection->set_deferred(defers(from));
     stats_[from].incoming_connected = true;
+    input_lost_reported_[from] = false;
     if (from < config_.self) stats_[from].shared_connection = connection->shared();
     if (const auto link = links_.find(from); link != links_.end()) link->second->peer_is_up();
   }
@@ -240,6 +252,20 @@ class TcpTransport::Impl final : public IncomingConnection::Owner {
     stats_[from].incoming_connected = false;
     // With a higher id, the shared connection is our link, not this one.
     if (from < config_.self) stats_[from].shared_connection = false;
+    // While our link to the peer is shared, its frames arrive there, not here: the loss is the
+    // link's to report, after it has handed over what arrived on it. Reported from here, it
+    // would overtake heartbeats still waiting on the link, which would then make the peer our
+    // leader again.
+    if (const auto link = links_.find(from); link != links_.end() && link->second->shared()) {
+      return;
+    }
+    input_lost(from);
+  }
+
+  /// The connection `from`'s frames arrived on is gone. Reported once, although a crashed peer
+  /// closes both connections: again only after a connection that carries its frames came up.
+  void input_lost(NodeId from) {
+    if (std::exchange(input_lost_reported_[from], true)) return;
     if (handlers_.on_incoming_lost) handlers_.on_incoming_lost(from);
   }
 
@@ -310,6 +336,8 @@ class TcpTransport::Impl final : public IncomingConnection::Owner {
   std::map<NodeId, std::shared_ptr<OutgoingLink>> links_;
   std::map<NodeId, std::shared_ptr<IncomingConnection>> incoming_;  ///< handshaken, by peer
   std::set<std::shared_ptr<IncomingConnection>> pending_;           ///< awaiting their Hello
+  /// Per peer: its input's loss was reported, and no connection carrying its frames came up since.
+  std::map<NodeId, bool> input_lost_reported_;
   std::uint64_t anonymous_malformed_ = 0;
   bool input_deferred_ = false;
   NodeId deferred_from_ = kNoNode;  ///< with input_deferred_: only this peer's input, or everyone's

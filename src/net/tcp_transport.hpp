@@ -66,8 +66,10 @@ class TcpTransport {
   struct Handlers {
     /// A frame arrived on an accepted, handshaken connection from `from`.
     std::function<void(NodeId from, std::string_view payload)> on_frame;
-    /// The handshaken connection `from` dialed to us closed or was reset (a crashed process
-    /// closes its sockets at once; the runtime may use this for fast failover).
+    /// The connection `from`'s frames arrive on (the shared one, or the one it dialed to us)
+    /// closed or was reset, after every frame that arrived on it was handed to on_frame (a
+    /// crashed process closes its sockets at once; the runtime may use this for fast failover).
+    /// Once per loss, although a crashed peer closes both of its connections.
     std::function<void(NodeId from)> on_incoming_lost;
     /// A malformed frame or bad handshake from `peer` (kNoNode if it never said who it is);
     /// `what` says what was wrong. Counted already; the handler may log.

@@ -90,6 +90,34 @@ TEST(TcpDeferredInput, APeerThatStopsIsStillSeenAtOnce) {
   EXPECT_THAT(a.lost, ElementsAre(2u));
 }
 
+class PeerThatStops : public ::testing::TestWithParam<NodeId> {};
+
+TEST_P(PeerThatStops, WhatItSentBeforeStoppingIsHandedOverBeforeItsLoss) {
+  // A follower holds its leader's heartbeats until its beat; if the leader crashes meanwhile,
+  // they must still come before the loss, or they would make the dead node its leader again
+  // right after the loss started a campaign. With a lower id than ours the peer's frames arrive
+  // on the connection it dialed; with a higher id, on the one we dialed, while the connection
+  // it dialed (idle) closes too, and may close first.
+  const NodeId peer = GetParam();
+  Harness h({2, peer});
+  auto& a = h.start(h.config(2, {peer}));
+  auto& b = h.start(h.config(peer, {2}));
+  ASSERT_TRUE(h.run_until([&] { return h.linked(2, peer) && a.stats(peer).shared_connection; }));
+  a.transport->set_input_deferred(true, peer);
+  b.transport->send(2, "held one");
+  b.transport->send(2, "held two");
+  h.run_for(kWouldHaveArrived);
+  ASSERT_TRUE(a.frames.empty());
+  h.kill(peer);
+  ASSERT_TRUE(h.run_until([&] { return !a.lost.empty() && a.frames.size() == 2; }, 1000ms));
+  h.run_for(50ms);  // a second report, if any, has had its chance
+  const std::string id = std::to_string(peer);
+  EXPECT_THAT(a.log, ElementsAre(id + ": held one", id + ": held two", id + " lost"));
+}
+
+INSTANTIATE_TEST_SUITE_P(LowerOrHigherId, PeerThatStops, ::testing::Values(NodeId{1}, NodeId{3}),
+                         [](const auto& info) { return "Peer" + std::to_string(info.param); });
+
 TEST(TcpDeferredInput, AFloodIsReadWithoutWaiting) {
   // What waits is bounded: past the low-water mark the kernel wakes the loop as usual.
   Harness h({1, 2});

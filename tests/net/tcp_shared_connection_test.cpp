@@ -155,6 +155,10 @@ class RawAcceptor {
     if (!frame) return std::nullopt;
     return decode_hello(*frame).value;
   }
+  void close() {
+    asio::error_code ignored;
+    socket_.close(ignored);
+  }
   void write(std::string_view bytes) {
     socket_.non_blocking(false);
     asio::write(socket_, asio::buffer(bytes));
@@ -238,6 +242,41 @@ TEST(TcpSharedConnection, ABrokenFrameOnTheSharedConnectionIsCountedAndTheLinkRe
   EXPECT_FALSE(a.stats(2).shared_connection);
   EXPECT_FALSE(a.stats(2).outgoing_connected);
 }
+
+class ClosingOrder : public ::testing::TestWithParam<bool> {};
+
+TEST_P(ClosingOrder, APeerThatClosesBothConnectionsIsLostOnce) {
+  // Node 3, by hand, plays a peer with a higher id: it shares the connection node 2 dialed and
+  // dials node 2 too. A crash closes both, in either order; the runtime hears of it once.
+  const bool shared_first = GetParam();
+  Harness h({2, 3});
+  RawAcceptor peer(h, 3);
+  auto& a = h.start(h.config(2, {3}));
+  ASSERT_TRUE(peer.accept().has_value());
+  peer.write(reply(true));
+  RawClient dialed(h.io, h.port(2));
+  dialed.write_frame(hello(3, 2, "test", kWireVersion, /*share=*/true));
+  ASSERT_TRUE(
+      h.run_until([&] { return a.stats(3).shared_connection && a.stats(3).incoming_connected; }));
+  if (shared_first) {
+    peer.close();
+    ASSERT_TRUE(h.run_until([&] { return !a.stats(3).outgoing_connected; }));
+    dialed.close();
+  } else {
+    dialed.close();
+    ASSERT_TRUE(h.run_until([&] { return !a.stats(3).incoming_connected; }));
+    EXPECT_TRUE(a.lost.empty()) << "the loss overtook what may still wait on the shared one";
+    peer.close();
+  }
+  ASSERT_TRUE(h.run_until(
+      [&] { return !a.stats(3).incoming_connected && !a.stats(3).outgoing_connected; }));
+  h.run_for(50ms);
+  EXPECT_THAT(a.lost, ElementsAre(3u));
+}
+
+INSTANTIATE_TEST_SUITE_P(SharedFirstOrNot, ClosingOrder, ::testing::Bool(), [](const auto& info) {
+  return info.param ? std::string("SharedFirst") : "IdleFirst";
+});
 
 TEST(TcpSharedConnection, ALinkThePeerDidNotShareStillTakesDataForABrokenProtocol) {
   Harness h({1, 2});

@@ -24,6 +24,8 @@ struct TestNode {
   std::vector<std::pair<NodeId, std::string>> frames;
   std::vector<NodeId> lost;
   std::vector<std::pair<NodeId, std::string>> malformed;
+  /// Frames and losses in the order the handlers saw them: "2: payload", "2 lost".
+  std::vector<std::string> log;
 
   /// Payloads received from `from`, in arrival order.
   std::vector<std::string> payloads_from(NodeId from) const {
@@ -78,9 +80,16 @@ class Harness {
     node->id = config.self;
     TestNode* raw = node.get();
     TcpTransport::Handlers handlers{
-        .on_frame = [raw](NodeId from,
-                          std::string_view payload) { raw->frames.emplace_back(from, payload); },
-        .on_incoming_lost = [raw](NodeId from) { raw->lost.push_back(from); },
+        .on_frame =
+            [raw](NodeId from, std::string_view payload) {
+              raw->frames.emplace_back(from, payload);
+              raw->log.push_back(std::to_string(from) + ": " + std::string(payload));
+            },
+        .on_incoming_lost =
+            [raw](NodeId from) {
+              raw->lost.push_back(from);
+              raw->log.push_back(std::to_string(from) + " lost");
+            },
         .on_malformed = [raw](
                             NodeId peer,
                             const std::string& what) { raw->malformed.emplace_back(peer, what); }};
