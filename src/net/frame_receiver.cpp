@@ -7,12 +7,14 @@ void FrameReceiver::start(FrameDecoder decoder) {
   ++generation_;
   reading_ = true;
   watermark_raised_ = false;
-  // read_deferred() reads synchronously and must get EAGAIN, not block, on an empty socket.
-  // Asynchronous operations do not depend on this mode.
+  // Reads are synchronous and must get EAGAIN, not block, on an empty socket.
   asio::error_code ignored;
   connection_.socket().non_blocking(true, ignored);
   if (deferred_) set_low_watermark(true);
-  if (drain_frames()) read();
+  // Bytes that arrived before the wait is queued may have had their readiness reported already
+  // (the reactor's notification is edge-triggered), so read once before waiting.
+  bool read_any = false;
+  if (drain_frames() && read_available(read_any)) wait();
 }
 
 void FrameReceiver::stop() {
@@ -20,14 +22,14 @@ void FrameReceiver::stop() {
   reading_ = false;
 }
 
-void FrameReceiver::read() {
-  connection_.socket().async_read_some(
-      asio::buffer(read_buffer_), [this, keep = connection_.keep_alive(), generation = generation_](
-                                      const asio::error_code& error, std::size_t n) {
+void FrameReceiver::wait() {
+  connection_.socket().async_wait(
+      asio::socket_base::wait_read,
+      [this, keep = connection_.keep_alive(), generation = generation_](const asio::error_code&) {
         if (generation != generation_) return;
-        if (error) return fail();  // end of stream, reset or abort
-        decoder_.feed(std::string_view(read_buffer_.data(), n));
-        if (drain_frames()) read();
+        // An error here is the socket's (a reset); the read finds it too.
+        bool read_any = false;
+        if (read_available(read_any)) wait();
       });
 }
 
@@ -39,23 +41,35 @@ void FrameReceiver::set_deferred(bool deferred) {
 
 bool FrameReceiver::read_deferred() {
   if (!reading_ || !watermark_raised_) return false;
-  // Read here and now, on the loop's thread: the mark stays raised (no socket option per round)
-  // and the pending asynchronous read stays queued for a flood or a close. That read has taken no
-  // data yet: on this single thread, Asio runs a read's handler as soon as it has read.
-  const std::uint64_t generation = generation_;
+  // Here and now, on the loop's thread: the mark stays raised (no socket option per round), and
+  // the pending wait stays queued for a flood or a close.
   bool read_any = false;
+  read_available(read_any);
+  return read_any;
+}
+
+bool FrameReceiver::read_now() {
+  if (!reading_) return false;
+  bool read_any = false;
+  return read_available(read_any);
+}
+
+bool FrameReceiver::read_available(bool& read_any) {
+  const std::uint64_t generation = generation_;
   for (;;) {
     asio::error_code error;
     const std::size_t n = connection_.socket().read_some(asio::buffer(read_buffer_), error);
-    if (error == asio::error::would_block || error == asio::error::try_again) return read_any;
+    if (error == asio::error::would_block || error == asio::error::try_again) return true;
     if (error) {
-      fail();  // end of stream, reset or abort, as the asynchronous read would have seen it
-      return read_any;
+      fail();  // end of stream, reset or abort
+      return false;
     }
     read_any = true;
     decoder_.feed(std::string_view(read_buffer_.data(), n));
-    if (!drain_frames() || generation != generation_) return true;
-    if (n < read_buffer_.size()) return true;  // the socket is drained; spare the EAGAIN read
+    if (!drain_frames() || generation != generation_) return false;
+    // A short read drained the socket: spare the EAGAIN read. Whatever arrives after it makes
+    // the socket readable again, and the wait is queued again before the loop next polls.
+    if (n < read_buffer_.size()) return true;
   }
 }
 

@@ -17,6 +17,11 @@ namespace baton::net {
 
 /// Reads a socket as frames arrive, or, while deferred, only when asked.
 ///
+/// Only this thread's own non-blocking reads take bytes from the socket; the loop merely waits
+/// for the socket to become readable (async_wait). An asynchronous read would take bytes inside
+/// the reactor and run its handler later, and on a socket that also has a write pending (a shared
+/// connection) a tick could run between the two and read past those bytes.
+///
 /// Deferring raises the socket's receive low-water mark to kWakeFrameBytes, above what an idle
 /// peer sends between two reads, so frames wait in the kernel without waking the loop until
 /// read_deferred(); a message padded to it by its sender wakes the loop on purpose, and so does a
@@ -28,7 +33,7 @@ class FrameReceiver {
   class Connection {
    public:
     virtual asio::ip::tcp::socket& socket() = 0;
-    /// Keeps the connection (and so the receiver) alive while a read is pending.
+    /// Keeps the connection (and so the receiver) alive while a wait is pending.
     virtual std::shared_ptr<void> keep_alive() = 0;
     /// One complete payload. False stops reading: the connection ended or refused the peer.
     virtual bool received(std::string_view payload) = 0;
@@ -52,6 +57,11 @@ class FrameReceiver {
   /// Reads what has arrived while deferred and hands its frames over before it returns (the
   /// receiver stays deferred). False if nothing was waiting (or it is not deferred).
   bool read_deferred();
+  /// Reads whatever the socket holds now, deferred or not, and hands its frames over (a
+  /// connection about to close for another reason, a failed write, first delivers what came).
+  /// False if reading stopped meanwhile: the stream ended (read_failed() was called) or a frame's
+  /// handler stopped it.
+  bool read_now();
   /// Bytes read but not yet handed over are buffered here.
   const FrameDecoder& decoder() const { return decoder_; }
 
@@ -60,7 +70,9 @@ class FrameReceiver {
   static std::optional<std::string> broken(const FrameDecoder& decoder);
 
  private:
-  void read();
+  void wait();
+  /// Reads until the socket is drained, handing frames over; false if reading stopped.
+  bool read_available(bool& read_any);
   /// Raises or lowers the receive low-water mark (lowering it wakes the loop if data waits).
   void set_low_watermark(bool raised);
   /// Hands over every complete frame buffered; false if reading must stop.
@@ -72,7 +84,7 @@ class FrameReceiver {
   bool reading_ = false;
   bool deferred_ = false;
   bool watermark_raised_ = false;
-  /// Bumped by start() and stop(): the completion of a read on an old socket does nothing.
+  /// Bumped by start() and stop(): the completion of a wait on an old socket does nothing.
   std::uint64_t generation_ = 0;
   std::array<char, 16 * 1024> read_buffer_{};
 };

@@ -57,9 +57,14 @@ void FrameSender::write_next() {
     const std::size_t sent = connection_.socket().send(asio::buffer(batch_), 0, error);
     if (error && error != asio::error::would_block && error != asio::error::try_again) {
       // Frames of a failed write are lost with the connection: resending them could deliver
-      // half a frame twice, and newer messages supersede them.
+      // half a frame twice, and newer messages supersede them. The connection hears of it from
+      // the loop, not from inside send(): ending it reports a loss to the transport's user, who
+      // is in the middle of sending.
       stop();
-      connection_.write_failed();
+      asio::post(connection_.socket().get_executor(),
+                 [this, keep = connection_.keep_alive(), generation = generation_] {
+                   if (generation == generation_) connection_.write_failed();
+                 });
       return;
     }
     if (!error && sent == batch_.size()) {

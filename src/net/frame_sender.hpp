@@ -8,6 +8,7 @@
 #include <deque>
 #include <memory>
 #include <string>
+#include <utility>
 
 #include "net/tcp_transport.hpp"
 
@@ -23,7 +24,8 @@ class FrameSender {
     virtual asio::ip::tcp::socket& socket() = 0;
     /// Keeps the connection (and so the sender) alive while an asynchronous write is pending.
     virtual std::shared_ptr<void> keep_alive() = 0;
-    /// A write failed: the connection is broken. Not called after stop().
+    /// A write failed: the connection is broken. Called from the loop (never from inside
+    /// enqueue()), and not after stop() or start().
     virtual void write_failed() = 0;
 
    protected:
@@ -42,6 +44,8 @@ class FrameSender {
   /// connection), queued frames wait for the next start().
   void stop();
   void clear() { queue_.clear(); }
+  /// Hands over the frames still queued (not those of a write in flight), oldest first.
+  std::deque<std::string> take_queued() { return std::exchange(queue_, {}); }
 
  private:
   void write_next();

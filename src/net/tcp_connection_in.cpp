@@ -43,6 +43,12 @@ bool IncomingConnection::received(std::string_view payload) {
   return state_ == State::Open;  // else the transport stopped
 }
 
+void IncomingConnection::write_failed() {
+  // What the peer sent before the connection broke goes first, and its end may be found there.
+  if (!receiver_.read_now()) return;
+  end(std::nullopt);
+}
+
 void IncomingConnection::read_failed(const FrameDecoder& decoder) {
   end(FrameReceiver::broken(decoder));
 }

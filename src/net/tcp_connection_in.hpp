@@ -79,7 +79,7 @@ class IncomingConnection : public std::enable_shared_from_this<IncomingConnectio
   std::shared_ptr<void> keep_alive() override { return shared_from_this(); }
   bool received(std::string_view payload) override;
   void read_failed(const FrameDecoder& decoder) override;
-  void write_failed() override { end(std::nullopt); }
+  void write_failed() override;
 
   bool on_hello(std::string_view payload);
   void refuse(const std::string& reason);

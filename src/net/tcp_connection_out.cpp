@@ -178,6 +178,12 @@ bool OutgoingLink::received(std::string_view payload) {
   return current(attempt);
 }
 
+void OutgoingLink::write_failed() {
+  // What the peer sent before the connection broke goes first, and its end may be found there.
+  if (shared_ && !receiver_.read_now()) return;
+  fail(attempt_);
+}
+
 void OutgoingLink::read_failed(const FrameDecoder& decoder) {
   if (const auto broken = FrameReceiver::broken(decoder)) {
     ++stats_.malformed_frames;

@@ -5,6 +5,7 @@
 #include <asio.hpp>
 #include <chrono>
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <memory>
 #include <random>
@@ -74,6 +75,8 @@ class OutgoingLink : public std::enable_shared_from_this<OutgoingLink>,
   void set_deferred(bool deferred) { receiver_.set_deferred(deferred); }
   /// See FrameReceiver::read_deferred().
   bool read_deferred() { return shared_ && receiver_.read_deferred(); }
+  /// Frames queued and not yet written, oldest first; the link's queue is empty after.
+  std::deque<std::string> take_queued() { return sender_.take_queued(); }
   /// The peer's frames arrive on this connection (it is up and shared).
   bool shared() const { return shared_; }
 
@@ -99,7 +102,7 @@ class OutgoingLink : public std::enable_shared_from_this<OutgoingLink>,
   std::shared_ptr<void> keep_alive() override { return shared_from_this(); }
   bool received(std::string_view payload) override;
   void read_failed(const FrameDecoder& decoder) override;
-  void write_failed() override { fail(attempt_); }
+  void write_failed() override;
 
   Settings settings_;
   PeerTransportStats& stats_;

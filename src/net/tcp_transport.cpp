@@ -221,10 +221,19 @@ class TcpTransport::Impl final : public IncomingConnection::Owner {
     stats_[from].incoming_connected = true;
     input_lost_reported_[from] = false;
     if (from < config_.self) stats_[from].shared_connection = connection->shared();
-    if (const auto link = links_.find(from); link != links_.end()) link->second->peer_is_up();
+    if (const auto link = links_.find(from); link != links_.end()) {
+      // Frames that waited for our own connection to a peer that restarted go first on the
+      // shared one, so the peer gets everything in the order it was sent.
+      if (connection->shared()) {
+        for (auto& payload : link->second->take_queued()) connection->send(std::move(payload));
+      }
+      link->second->peer_is_up();
+    }
   }
 
   void frame(NodeId from, std::string_view payload) override {
+    // Its frames arrive, so a connection carries them: its next loss is news again.
+    input_lost_reported_[from] = false;
     auto& stats = stats_[from];
     ++stats.frames_received;
     stats.last_received = std::chrono::steady_clock::now();

@@ -64,12 +64,14 @@ struct PeerTransportStats {
 class TcpTransport {
  public:
   struct Handlers {
-    /// A frame arrived on an accepted, handshaken connection from `from`.
+    /// A frame from `from` arrived on a handshaken connection (the shared one, or the one it
+    /// dialed to us).
     std::function<void(NodeId from, std::string_view payload)> on_frame;
     /// The connection `from`'s frames arrive on (the shared one, or the one it dialed to us)
-    /// closed or was reset, after every frame that arrived on it was handed to on_frame (a
+    /// closed or was reset, after the frames that arrived on it were handed to on_frame (a
     /// crashed process closes its sockets at once; the runtime may use this for fast failover).
-    /// Once per loss, although a crashed peer closes both of its connections.
+    /// Never from inside send(); once per loss, although a crashed peer closes both of its
+    /// connections.
     std::function<void(NodeId from)> on_incoming_lost;
     /// A malformed frame or bad handshake from `peer` (kNoNode if it never said who it is);
     /// `what` says what was wrong. Counted already; the handler may log.

@@ -37,6 +37,12 @@ class RawClient {
     asio::error_code ignored;
     state_->socket.close(ignored);
   }
+  /// Closes with a reset (RST), as a process killed with unread input does.
+  void reset() {
+    asio::error_code ignored;
+    state_->socket.set_option(asio::socket_base::linger(true, 0), ignored);
+    close();
+  }
   bool closed_by_peer() const { return state_->ended; }
   /// The transport's HelloReply, once it arrived.
   std::optional<HelloReply> reply() const {

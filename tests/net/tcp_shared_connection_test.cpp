@@ -60,13 +60,19 @@ TEST(TcpSharedConnection, AHigherIdAnswersOnTheConnectionItsPeerDialed) {
   ASSERT_TRUE(h.run_until([&] { return !b.frames.empty(); }));
   EXPECT_THAT(b.payloads_from(1), ElementsAre("and back"));
 
-  // The shared connection ends: frames wait for the transport's own connection again.
+  // The shared connection ends: frames wait for the transport's own connection to node 1, and
+  // go first on the next shared connection, in order, when node 1 is back before that.
   raw.close();
   ASSERT_TRUE(h.run_until([&] { return !b.stats(1).incoming_connected; }));
   EXPECT_FALSE(b.stats(1).shared_connection);
-  b.transport->send(1, "queued");
-  h.run_for(20ms);
-  EXPECT_EQ(b.stats(1).frames_sent, 2u);
+  b.transport->send(1, "queued one");
+  b.transport->send(1, "queued two");
+  RawClient again(h.io, h.port(2));
+  again.write_frame(hello(1, 2, "test", kWireVersion, /*share=*/true));
+  ASSERT_TRUE(h.run_until([&] { return again.reply().has_value(); }));
+  b.transport->send(1, "after");
+  ASSERT_TRUE(h.run_until([&] { return again.frames().size() == 3; }));
+  EXPECT_THAT(again.frames(), ElementsAre("queued one", "queued two", "after"));
 }
 
 TEST(TcpSharedConnection, APeerThatDoesNotOfferSharingIsNeverSentToOnItsConnection) {
@@ -159,6 +165,12 @@ class RawAcceptor {
     asio::error_code ignored;
     socket_.close(ignored);
   }
+  /// Closes with a reset (RST), as a process killed with unread input does.
+  void reset() {
+    asio::error_code ignored;
+    socket_.set_option(asio::socket_base::linger(true, 0), ignored);
+    close();
+  }
   void write(std::string_view bytes) {
     socket_.non_blocking(false);
     asio::write(socket_, asio::buffer(bytes));
@@ -241,6 +253,48 @@ TEST(TcpSharedConnection, ABrokenFrameOnTheSharedConnectionIsCountedAndTheLinkRe
   EXPECT_EQ(a.stats(2).malformed_frames, 1u);
   EXPECT_FALSE(a.stats(2).shared_connection);
   EXPECT_FALSE(a.stats(2).outgoing_connected);
+}
+
+TEST(TcpSharedConnection, AWriteFailureOnTheConnectionAPeerDialedEndsItFromTheLoop) {
+  // A peer with a lower id sends, then resets the shared connection; our next send finds the
+  // reset. What it sent still comes first, and the loss is reported from the loop, not from
+  // inside send(), where a runtime is in the middle of handing out a batch of messages.
+  Harness h({1, 2});
+  auto& b = h.start(h.config(2, {1}));
+  RawClient raw(h.io, h.port(2));
+  raw.write_frame(hello(1, 2, "test", kWireVersion, /*share=*/true));
+  ASSERT_TRUE(h.run_until([&] { return b.stats(1).shared_connection; }));
+  b.transport->set_input_deferred(true, 1);
+  raw.write_frame("last words");
+  h.run_for(kWouldHaveArrived);
+  ASSERT_TRUE(b.frames.empty());
+  raw.reset();
+  b.sending = true;
+  b.transport->send(1, "into the reset");
+  b.sending = false;
+  ASSERT_TRUE(h.run_until([&] { return !b.lost.empty(); }));
+  h.run_for(20ms);
+  EXPECT_THAT(b.log, ElementsAre("1: last words", "1 lost"));
+}
+
+TEST(TcpSharedConnection, AWriteFailureOnTheConnectionWeDialedEndsItFromTheLoop) {
+  Harness h({1, 2});
+  RawAcceptor peer(h, 2);
+  auto& a = h.start(h.config(1, {2}));
+  ASSERT_TRUE(peer.accept().has_value());
+  peer.write(reply(true));
+  ASSERT_TRUE(h.run_until([&] { return a.stats(2).shared_connection; }));
+  a.transport->set_input_deferred(true, 2);
+  peer.write(framed("last words"));
+  h.run_for(kWouldHaveArrived);
+  ASSERT_TRUE(a.frames.empty());
+  peer.reset();
+  a.sending = true;
+  a.transport->send(2, "into the reset");
+  a.sending = false;
+  ASSERT_TRUE(h.run_until([&] { return !a.lost.empty(); }));
+  h.run_for(20ms);
+  EXPECT_THAT(a.log, ElementsAre("2: last words", "2 lost"));
 }
 
 class ClosingOrder : public ::testing::TestWithParam<bool> {};

@@ -26,6 +26,8 @@ struct TestNode {
   std::vector<std::pair<NodeId, std::string>> malformed;
   /// Frames and losses in the order the handlers saw them: "2: payload", "2 lost".
   std::vector<std::string> log;
+  /// Set by a test around its own send(): a handler that runs inside it is noted in `log`.
+  bool sending = false;
 
   /// Payloads received from `from`, in arrival order.
   std::vector<std::string> payloads_from(NodeId from) const {
@@ -83,12 +85,14 @@ class Harness {
         .on_frame =
             [raw](NodeId from, std::string_view payload) {
               raw->frames.emplace_back(from, payload);
-              raw->log.push_back(std::to_string(from) + ": " + std::string(payload));
+              raw->log.push_back(std::to_string(from) + ": " + std::string(payload) +
+                                 (raw->sending ? " (inside send)" : ""));
             },
         .on_incoming_lost =
             [raw](NodeId from) {
               raw->lost.push_back(from);
-              raw->log.push_back(std::to_string(from) + " lost");
+              raw->log.push_back(std::to_string(from) + " lost" +
+                                 (raw->sending ? " (inside send)" : ""));
             },
         .on_malformed = [raw](
                             NodeId peer,
