@@ -77,14 +77,8 @@ class TcpTransport::Impl final : public IncomingConnection::Owner {
               [this](NodeId peer, const std::string& what) { report(peer, what); },
               OutgoingLink::Input{
                   .frame = [this](NodeId peer, std::string_view payload) { frame(peer, payload); },
-                  .carrying =
-                      [this](NodeId peer, bool carrying) {
-                        if (carrying) {
-                          input_lost_reported_[peer] = false;
-                        } else {
-                          input_lost(peer);
-                        }
-                      }}));
+                  .carrying = [this](NodeId peer,
+                                     bool carrying) { link_carrying(peer, carrying); }}));
     }
   }
 
@@ -151,8 +145,17 @@ class TcpTransport::Impl final : public IncomingConnection::Owner {
     if (deferred == input_deferred_ && only_from == deferred_from_) return;
     input_deferred_ = deferred;
     deferred_from_ = only_from;
-    for (auto& [id, connection] : incoming_) connection->set_deferred(defers(id));
+    for (auto& [id, connection] : incoming_) connection->set_deferred(defers_incoming(id));
     for (auto& [id, link] : links_) link->set_deferred(defers(id));
+  }
+
+  /// Whether the connection `peer` dialed to us defers: never while our shared link carries its
+  /// frames, so that a frame it still sends there (one already in flight when we shared) wakes
+  /// us instead of waiting for a read that never comes.
+  bool defers_incoming(NodeId peer) const { return defers(peer) && !link_shared(peer); }
+  bool link_shared(NodeId peer) const {
+    const auto link = links_.find(peer);
+    return link != links_.end() && link->second->shared();
   }
 
   bool defers(NodeId peer) const {
@@ -165,7 +168,11 @@ class TcpTransport::Impl final : public IncomingConnection::Owner {
     // connection may end: walk a copy.
     std::vector<std::shared_ptr<IncomingConnection>> connections;
     connections.reserve(incoming_.size());
-    for (const auto& [id, connection] : incoming_) connections.push_back(connection);
+    for (const auto& [id, connection] : incoming_) {
+      // A peer whose frames come on our shared link leaves its own connection idle (and not
+      // deferred): reading it would cost a recv that finds nothing, every round.
+      if (!link_shared(id)) connections.push_back(connection);
+    }
     std::size_t waiting = 0;
     for (const auto& connection : connections) {
       if (stopped_) break;
@@ -217,7 +224,7 @@ class TcpTransport::Impl final : public IncomingConnection::Owner {
     // (a peer that restarted, or a half-open connection). Replacing it is not a loss.
     if (slot) slot->close();
     slot = connection;
-    connection->set_deferred(defers(from));
+    connection->set_deferred(defers_incoming(from));
     stats_[from].incoming_connected = true;
     input_lost_reported_[from] = false;
     if (from < config_.self) stats_[from].shared_connection = connection->shared();
@@ -269,6 +276,18 @@ class TcpTransport::Impl final : public IncomingConnection::Owner {
       return;
     }
     input_lost(from);
+  }
+
+  /// Our link to `peer` started or stopped carrying its frames.
+  void link_carrying(NodeId peer, bool carrying) {
+    if (const auto idle = incoming_.find(peer); idle != incoming_.end()) {
+      idle->second->set_deferred(defers_incoming(peer));
+    }
+    if (carrying) {
+      input_lost_reported_[peer] = false;
+    } else {
+      input_lost(peer);
+    }
   }
 
   /// The connection `from`'s frames arrived on is gone. Reported once, although a crashed peer

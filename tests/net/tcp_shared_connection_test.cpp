@@ -297,6 +297,31 @@ TEST(TcpSharedConnection, AWriteFailureOnTheConnectionWeDialedEndsItFromTheLoop)
   EXPECT_THAT(a.log, ElementsAre("2: last words", "2 lost"));
 }
 
+TEST(TcpSharedConnection, AFrameOnTheIdleConnectionOfAPeerWeShareWithIsNotHeld) {
+  // Node 3 shares the connection node 2 dialed, so its own connection to node 2 is idle and not
+  // read on deferred rounds. A frame it sent there before sharing (in flight at the time) must
+  // not wait in it for a read that never comes: that connection does not defer.
+  Harness h({2, 3});
+  RawAcceptor peer(h, 3);
+  auto& a = h.start(h.config(2, {3}));
+  ASSERT_TRUE(peer.accept().has_value());
+  peer.write(reply(true));
+  RawClient dialed(h.io, h.port(2));
+  dialed.write_frame(hello(3, 2, "test", kWireVersion, /*share=*/true));
+  ASSERT_TRUE(
+      h.run_until([&] { return a.stats(3).shared_connection && a.stats(3).incoming_connected; }));
+  a.transport->set_input_deferred(true);
+  dialed.write_frame("late, on the idle connection");
+  ASSERT_TRUE(h.run_until([&] { return !a.frames.empty(); }, 1000ms));
+  EXPECT_THAT(a.payloads_from(3), ElementsAre("late, on the idle connection"));
+  // The shared one still defers.
+  peer.write(framed("routine"));
+  h.run_for(kWouldHaveArrived);
+  EXPECT_EQ(a.frames.size(), 1u);
+  EXPECT_EQ(a.transport->read_deferred_input(), 1u);
+  EXPECT_EQ(a.frames.size(), 2u);
+}
+
 class ClosingOrder : public ::testing::TestWithParam<bool> {};
 
 TEST_P(ClosingOrder, APeerThatClosesBothConnectionsIsLostOnce) {
