@@ -57,18 +57,22 @@ struct Core {
 };
 
 Core bully_core() {
-  return {"Bully", [](NodeId id, std::size_t members, HardState restored, Rng rng) {
+  return {"Bully",
+          [](NodeId id, std::size_t members, HardState restored, Rng rng) {
             return std::make_unique<bully::BullyElector>(bully_test::test_config(id, members),
                                                          restored, rng);
-          }};
+          },
+          false, true};
 }
 
 Core ring_core(std::string name, std::uint32_t election_timeout_ticks) {
-  return {std::move(name), [=](NodeId id, std::size_t members, HardState restored, Rng rng) {
+  return {std::move(name),
+          [=](NodeId id, std::size_t members, HardState restored, Rng rng) {
             ring::Config c = test::ring_test_config(id, members);
             c.election_timeout_ticks = election_timeout_ticks;
             return std::make_unique<ring::RingElector>(c, restored, rng);
-          }};
+          },
+          false, true};
 }
 
 Core paxos_core(std::string name, std::uint32_t heartbeat_interval_ticks) {

@@ -231,6 +231,13 @@ void BullyElector::reassert(std::string_view reason, NodeId to) {
   leader.heartbeat_elapsed_ticks = 0;
 }
 
+std::optional<LeaderBeat> BullyElector::leader_beat() const {
+  // The leader sends Alive to every member each interval (tick_leader()).
+  const auto* follower = std::get_if<Follower>(&role_);
+  if (follower == nullptr || follower->leader == kNoNode) return std::nullopt;
+  return LeaderBeat{follower->leader, config_.heartbeat_interval_ticks};
+}
+
 bool BullyElector::leader_recently_heard() const {
   const auto* f = std::get_if<Follower>(&role_);
   // Two heartbeat intervals: one Alive may be late or lost without the leader being dead.

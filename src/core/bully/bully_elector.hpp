@@ -45,6 +45,7 @@ class BullyElector final : public Elector {
   /// The leader wakes for its next Alive; every other role for its one deadline (leader timer,
   /// answer or coordinator wait). Nothing else in tick() depends on the clock.
   std::uint64_t ticks_until_due() const override;
+  std::optional<LeaderBeat> leader_beat() const override;
 
   /// Bully has no hand-over: the highest live id always takes leadership back. NotSupported.
   RequestResult transfer(NodeId to) override;

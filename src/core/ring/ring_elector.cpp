@@ -121,6 +121,13 @@ void RingElector::tick() {
   }
 }
 
+std::optional<LeaderBeat> RingElector::leader_beat() const {
+  // The leader sends Alive to every member of the ring each interval (tick()); a participant
+  // waits for an election's messages, which wake it anyway, and reads as they arrive.
+  if (leading_ || participant_ || leader_ == kNoNode) return std::nullopt;
+  return LeaderBeat{leader_, config_.heartbeat_interval_ticks};
+}
+
 std::uint64_t RingElector::ticks_until_due() const {
   // The same order of precedence as tick(): a leader that also joined a passing election
   // (participant_) runs only its heartbeat, so the election deadline does not count for it.

@@ -45,6 +45,7 @@ class RingElector final : public Elector {
   /// The earliest of the unacknowledged hops' ack deadlines and the role's own deadline (the
   /// leader's next Alive, a participant's election timeout, anyone else's leader timer).
   std::uint64_t ticks_until_due() const override;
+  std::optional<LeaderBeat> leader_beat() const override;
 
   /// Ring has no hand-over: the winner is always the highest live id.
   RequestResult transfer(NodeId to) override;

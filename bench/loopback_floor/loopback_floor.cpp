@@ -1,0 +1,145 @@
+// The kernel's floor for an idle leader's traffic on loopback: a leader process and N follower
+// processes, nothing but the messages. Every interval the leader reads its followers' answers
+// without waiting (as baton's leader reads deferred input) and sends each a 30-byte heartbeat;
+// each follower blocks in read() and answers with 30 bytes. Prints each process's share of a
+// core. `one-way` gives each direction its own connection (baton before 2026-12-07), `shared`
+// answers on the heartbeat's connection.
+//
+// Usage: loopback_floor one-way|shared [followers=4] [seconds=10] [interval-ms=10]
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/timerfd.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+#include <vector>
+
+namespace {
+
+[[noreturn]] void die(const char* what) {
+  std::perror(what);
+  std::exit(1);
+}
+
+int listen_on_loopback(std::uint16_t& port) {
+  const int s = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t length = sizeof address;
+  if (s < 0 || bind(s, reinterpret_cast<sockaddr*>(&address), length) != 0 || listen(s, 16) != 0 ||
+      getsockname(s, reinterpret_cast<sockaddr*>(&address), &length) != 0) {
+    die("listen");
+  }
+  port = ntohs(address.sin_port);
+  return s;
+}
+
+int dial_loopback(std::uint16_t port) {
+  const int s = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  address.sin_port = htons(port);
+  const int one = 1;
+  if (s < 0 || connect(s, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0 ||
+      setsockopt(s, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one) != 0) {
+    die("dial");
+  }
+  return s;
+}
+
+int accept_one(int listener) {
+  const int s = accept(listener, nullptr, nullptr);
+  const int one = 1;
+  if (s < 0 || setsockopt(s, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one) != 0) die("accept");
+  return s;
+}
+
+double cpu_seconds() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  return static_cast<double>(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) +
+         static_cast<double>(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
+}
+
+void follow(int in, int out, int seconds, int index) {
+  const double start = cpu_seconds();
+  char buffer[256];
+  const std::string answer(30, 'a');
+  while (read(in, buffer, sizeof buffer) > 0) {
+    if (write(out, answer.data(), answer.size()) < 0) break;
+  }
+  std::printf("follower %d: %.2f %% of a core\n", index, (cpu_seconds() - start) / seconds * 100);
+  std::exit(0);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2 || (std::strcmp(argv[1], "one-way") != 0 && std::strcmp(argv[1], "shared") != 0)) {
+    std::fprintf(stderr, "usage: %s one-way|shared [followers] [seconds] [interval-ms]\n", argv[0]);
+    return 2;
+  }
+  const bool shared = std::strcmp(argv[1], "shared") == 0;
+  const int followers = argc > 2 ? std::atoi(argv[2]) : 4;
+  const int seconds = argc > 3 ? std::atoi(argv[3]) : 10;
+  const int interval_ms = argc > 4 ? std::atoi(argv[4]) : 10;
+  if (followers < 1 || seconds < 1 || interval_ms < 1) {
+    std::fprintf(stderr, "followers, seconds and interval-ms must be positive\n");
+    return 2;
+  }
+  std::uint16_t leader_port = 0;
+  const int leader_listener = listen_on_loopback(leader_port);
+  std::vector<int> to_follower, from_follower;
+  std::vector<pid_t> children;
+  for (int i = 0; i < followers; ++i) {
+    std::uint16_t port = 0;
+    const int listener = listen_on_loopback(port);
+    const pid_t child = fork();
+    if (child < 0) die("fork");
+    if (child == 0) {
+      const int in = accept_one(listener);
+      follow(in, shared ? in : dial_loopback(leader_port), seconds, i + 1);
+    }
+    children.push_back(child);
+    close(listener);
+    to_follower.push_back(dial_loopback(port));
+    from_follower.push_back(shared ? to_follower.back() : accept_one(leader_listener));
+    fcntl(from_follower.back(), F_SETFL, O_NONBLOCK);
+  }
+  const int timer = timerfd_create(CLOCK_MONOTONIC, 0);
+  const long interval_ns = interval_ms * 1000000L;
+  const itimerspec every{{interval_ns / 1000000000L, interval_ns % 1000000000L},
+                         {interval_ns / 1000000000L, interval_ns % 1000000000L}};
+  if (timer < 0 || timerfd_settime(timer, 0, &every, nullptr) != 0) die("timerfd");
+  const std::string heartbeat(30, 'h');
+  char buffer[4096];
+  const double start = cpu_seconds();
+  for (long round = 0; round < seconds * 1000L / interval_ms; ++round) {
+    std::uint64_t expirations = 0;
+    if (read(timer, &expirations, sizeof expirations) < 0) die("timer read");
+    for (int s : from_follower) {
+      while (read(s, buffer, sizeof buffer) > 0) {
+      }
+    }
+    for (int s : to_follower) {
+      if (write(s, heartbeat.data(), heartbeat.size()) < 0) die("send");
+    }
+  }
+  std::printf("leader (%s, %d followers, %d ms): %.2f %% of a core\n", argv[1], followers,
+              interval_ms, (cpu_seconds() - start) / seconds * 100);
+  std::fflush(stdout);
+  for (int s : to_follower) shutdown(s, SHUT_WR);
+  for (pid_t child : children) waitpid(child, nullptr, 0);
+  return 0;
+}
