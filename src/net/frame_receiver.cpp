@@ -14,7 +14,7 @@ void FrameReceiver::start(FrameDecoder decoder) {
   // Bytes that arrived before the wait is queued may have had their readiness reported already
   // (the reactor's notification is edge-triggered), so read once before waiting.
   bool read_any = false;
-  if (drain_frames() && read_available(read_any)) wait();
+  if (drain_frames() && read_available(read_any, Until::Empty)) wait();
 }
 
 void FrameReceiver::stop() {
@@ -29,7 +29,7 @@ void FrameReceiver::wait() {
         if (generation != generation_) return;
         // An error here is the socket's (a reset); the read finds it too.
         bool read_any = false;
-        if (read_available(read_any)) wait();
+        if (read_available(read_any, Until::Empty)) wait();
       });
 }
 
@@ -44,17 +44,17 @@ bool FrameReceiver::read_deferred() {
   // Here and now, on the loop's thread: the mark stays raised (no socket option per round), and
   // the pending wait stays queued for a flood or a close.
   bool read_any = false;
-  read_available(read_any);
+  read_available(read_any, Until::ShortRead);
   return read_any;
 }
 
 bool FrameReceiver::read_now() {
   if (!reading_) return false;
   bool read_any = false;
-  return read_available(read_any);
+  return read_available(read_any, Until::ShortRead);
 }
 
-bool FrameReceiver::read_available(bool& read_any) {
+bool FrameReceiver::read_available(bool& read_any, Until until) {
   const std::uint64_t generation = generation_;
   for (;;) {
     asio::error_code error;
@@ -67,9 +67,10 @@ bool FrameReceiver::read_available(bool& read_any) {
     read_any = true;
     decoder_.feed(std::string_view(read_buffer_.data(), n));
     if (!drain_frames() || generation != generation_) return false;
-    // A short read drained the socket: spare the EAGAIN read. Whatever arrives after it makes
-    // the socket readable again, and the wait is queued again before the loop next polls.
-    if (n < read_buffer_.size()) return true;
+    // With a wait queued, a short read drained the socket: spare the EAGAIN read (an idle
+    // leader's round would pay one per follower). Whatever arrives after it, a close included,
+    // fires that wait.
+    if (until == Until::ShortRead && n < read_buffer_.size()) return true;
   }
 }
 

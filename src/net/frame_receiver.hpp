@@ -71,8 +71,18 @@ class FrameReceiver {
 
  private:
   void wait();
-  /// Reads until the socket is drained, handing frames over; false if reading stopped.
-  bool read_available(bool& read_any);
+  /// How far read_available() reads.
+  enum class Until {
+    /// Until a read returns less than the buffer. Only while a wait is queued: a close that came
+    /// with the last bytes still wakes it.
+    ShortRead,
+    /// Until EAGAIN: after the wait has fired. A close that arrived with the last bytes makes no
+    /// new readiness edge of its own. (Asio 1.22 re-arms a wait with EPOLL_CTL_MOD, which reports
+    /// it anyway; this does not depend on that, for one empty read per wake-up.)
+    Empty,
+  };
+  /// Reads the socket, handing frames over; false if reading stopped.
+  bool read_available(bool& read_any, Until until);
   /// Raises or lowers the receive low-water mark (lowering it wakes the loop if data waits).
   void set_low_watermark(bool raised);
   /// Hands over every complete frame buffered; false if reading must stop.

@@ -230,7 +230,8 @@ class TcpTransport::Impl final : public IncomingConnection::Owner {
     if (from < config_.self) stats_[from].shared_connection = connection->shared();
     if (const auto link = links_.find(from); link != links_.end()) {
       // Frames that waited for our own connection to a peer that restarted go first on the
-      // shared one, so the peer gets everything in the order it was sent.
+      // shared one, so the peer gets them in the order they were sent (all but a write already
+      // in flight on our own connection, which may arrive after them).
       if (connection->shared()) {
         for (auto& payload : link->second->take_queued()) connection->send(std::move(payload));
       }

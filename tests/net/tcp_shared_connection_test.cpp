@@ -322,6 +322,24 @@ TEST(TcpSharedConnection, AFrameOnTheIdleConnectionOfAPeerWeShareWithIsNotHeld) 
   EXPECT_EQ(a.frames.size(), 2u);
 }
 
+TEST(TcpSharedConnection, ACloseThatArrivesWithTheLastFramesIsSeen) {
+  // Node 3 (by hand) dials, sends two frames and closes before the loop looks: the frames and
+  // the end of the stream make one readiness edge. Reading must find the close after the frames,
+  // or the connection would sit half-closed, its loss unreported (the receiver reads until
+  // EAGAIN after a wake-up; Asio's re-arming of the wait would report the close too).
+  Harness h({2, 3});
+  auto& a = h.start(h.config(2, {3}));
+  RawClient raw(h.io, h.port(2));
+  raw.write_frame(hello(3, 2));
+  ASSERT_TRUE(h.run_until([&] { return a.stats(3).incoming_connected; }));
+  raw.write_frame("last");
+  raw.write_frame("words");
+  raw.close();
+  ASSERT_TRUE(h.run_until([&] { return !a.lost.empty(); }, 1000ms));
+  EXPECT_THAT(a.log, ElementsAre("3: last", "3: words", "3 lost"));
+  EXPECT_FALSE(a.stats(3).incoming_connected);
+}
+
 class ClosingOrder : public ::testing::TestWithParam<bool> {};
 
 TEST_P(ClosingOrder, APeerThatClosesBothConnectionsIsLostOnce) {
