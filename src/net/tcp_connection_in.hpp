@@ -24,9 +24,9 @@ namespace baton::net {
 /// simply dials again.
 ///
 /// Lifetime: kept alive by its own pending handlers; after close() it never calls the owner.
-class IncomingConnection : public std::enable_shared_from_this<IncomingConnection>,
-                           private FrameReceiver::Connection,
-                           private FrameSender::Connection {
+class IncomingConnection final : public std::enable_shared_from_this<IncomingConnection>,
+                                 private FrameReceiver::Connection,
+                                 private FrameSender::Connection {
  public:
   /// The owner's answer to a Hello.
   struct Admission {

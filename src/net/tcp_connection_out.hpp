@@ -30,9 +30,9 @@ namespace baton::net {
 /// Lifetime: owned by the transport through a shared_ptr and kept alive by its own pending
 /// handlers. After close() no handler touches the stats or calls the report function, which is
 /// what makes destroying the transport right after stop() safe.
-class OutgoingLink : public std::enable_shared_from_this<OutgoingLink>,
-                     private FrameReceiver::Connection,
-                     private FrameSender::Connection {
+class OutgoingLink final : public std::enable_shared_from_this<OutgoingLink>,
+                           private FrameReceiver::Connection,
+                           private FrameSender::Connection {
  public:
   struct Settings {
     NodeId self = kNoNode;
