@@ -17,6 +17,7 @@ namespace {
 using harness::Harness;
 using harness::hello;
 using harness::RawClient;
+using harness::TestNode;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using namespace std::chrono_literals;
@@ -255,6 +256,19 @@ TEST(TcpSharedConnection, ABrokenFrameOnTheSharedConnectionIsCountedAndTheLinkRe
   EXPECT_FALSE(a.stats(2).outgoing_connected);
 }
 
+/// The peer's "last words" wait deferred on the shared connection and the peer has reset it;
+/// `node` now sends into the reset. What the peer sent comes first, then its loss, both from the
+/// loop, not from inside send().
+void expect_a_send_into_the_reset_to_end_it_from_the_loop(Harness& h, TestNode& node, NodeId peer) {
+  node.sending = true;
+  node.transport->send(peer, "into the reset");
+  node.sending = false;
+  ASSERT_TRUE(h.run_until([&] { return !node.lost.empty(); }));
+  h.run_for(20ms);
+  const std::string id = std::to_string(peer);
+  EXPECT_THAT(node.log, ElementsAre(id + ": last words", id + " lost"));
+}
+
 TEST(TcpSharedConnection, AWriteFailureOnTheConnectionAPeerDialedEndsItFromTheLoop) {
   // A peer with a lower id sends, then resets the shared connection; our next send finds the
   // reset. What it sent still comes first, and the loss is reported from the loop, not from
@@ -269,12 +283,7 @@ TEST(TcpSharedConnection, AWriteFailureOnTheConnectionAPeerDialedEndsItFromTheLo
   h.run_for(kWouldHaveArrived);
   ASSERT_TRUE(b.frames.empty());
   raw.reset();
-  b.sending = true;
-  b.transport->send(1, "into the reset");
-  b.sending = false;
-  ASSERT_TRUE(h.run_until([&] { return !b.lost.empty(); }));
-  h.run_for(20ms);
-  EXPECT_THAT(b.log, ElementsAre("1: last words", "1 lost"));
+  expect_a_send_into_the_reset_to_end_it_from_the_loop(h, b, 1);
 }
 
 TEST(TcpSharedConnection, AWriteFailureOnTheConnectionWeDialedEndsItFromTheLoop) {
@@ -289,12 +298,7 @@ TEST(TcpSharedConnection, AWriteFailureOnTheConnectionWeDialedEndsItFromTheLoop)
   h.run_for(kWouldHaveArrived);
   ASSERT_TRUE(a.frames.empty());
   peer.reset();
-  a.sending = true;
-  a.transport->send(2, "into the reset");
-  a.sending = false;
-  ASSERT_TRUE(h.run_until([&] { return !a.lost.empty(); }));
-  h.run_for(20ms);
-  EXPECT_THAT(a.log, ElementsAre("2: last words", "2 lost"));
+  expect_a_send_into_the_reset_to_end_it_from_the_loop(h, a, 2);
 }
 
 TEST(TcpSharedConnection, AFrameOnTheIdleConnectionOfAPeerWeShareWithIsNotHeld) {
@@ -369,6 +373,28 @@ TEST_P(ClosingOrder, APeerThatClosesBothConnectionsIsLostOnce) {
       [&] { return !a.stats(3).incoming_connected && !a.stats(3).outgoing_connected; }));
   h.run_for(50ms);
   EXPECT_THAT(a.lost, ElementsAre(3u));
+}
+
+TEST(TcpSharedConnection, APeerHeardFromAfterALossIsLostAgain) {
+  // The shared connection breaks while node 3 lives on and falls back to its own connection: its
+  // loss is reported, then its frames arrive there. When that connection ends too, that is a
+  // new loss, not the one already reported.
+  Harness h({2, 3});
+  RawAcceptor peer(h, 3);
+  auto& a = h.start(h.config(2, {3}));
+  ASSERT_TRUE(peer.accept().has_value());
+  peer.write(reply(true));
+  RawClient dialed(h.io, h.port(2));
+  dialed.write_frame(hello(3, 2, "test", kWireVersion, /*share=*/true));
+  ASSERT_TRUE(
+      h.run_until([&] { return a.stats(3).shared_connection && a.stats(3).incoming_connected; }));
+  peer.close();
+  ASSERT_TRUE(h.run_until([&] { return !a.lost.empty(); }));
+  dialed.write_frame("still here");
+  ASSERT_TRUE(h.run_until([&] { return !a.frames.empty(); }));
+  dialed.close();
+  ASSERT_TRUE(h.run_until([&] { return a.lost.size() == 2; }, 1000ms));
+  EXPECT_THAT(a.log, ElementsAre("3 lost", "3: still here", "3 lost"));
 }
 
 INSTANTIATE_TEST_SUITE_P(SharedFirstOrNot, ClosingOrder, ::testing::Bool(), [](const auto& info) {
