@@ -1,11 +1,14 @@
 // The kernel's floor for an idle leader's traffic on loopback: a leader process and N follower
 // processes, nothing but the messages. Every interval the leader reads its followers' answers
 // without waiting (as baton's leader reads deferred input) and sends each a 30-byte heartbeat;
-// each follower blocks in read() and answers with 30 bytes. Prints each process's share of a
-// core. `one-way` gives each direction its own connection (baton before 2026-12-07), `shared`
-// answers on the heartbeat's connection.
+// each follower answers with 30 bytes. Prints each process's share of a core. `one-way` gives
+// each direction its own connection (baton before 2026-12-07), `shared` answers on the
+// heartbeat's connection; in both a follower blocks in read(), so the leader's send wakes it and
+// loopback bills that wake-up to the leader. `on-beat` is baton's pattern since 2026-12-07: shared,
+// and a follower leaves heartbeats in the kernel (SO_RCVLOWAT) and reads and answers on its own
+// timer a millisecond after each is due, so the leader's send wakes no one.
 //
-// Usage: loopback_floor one-way|shared [followers=4] [seconds=10] [interval-ms=10]
+// Usage: loopback_floor one-way|shared|on-beat [followers=4] [seconds=10] [interval-ms=10]
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -14,6 +17,7 @@
 #include <sys/socket.h>
 #include <sys/timerfd.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cstdint>
@@ -72,12 +76,48 @@ double cpu_seconds() {
          static_cast<double>(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
 }
 
-void follow(int in, int out, int seconds, int index) {
+// Reads the first heartbeat as it arrives to learn the beat, then reads and answers on a timer
+// one millisecond after each next heartbeat, the heartbeats waiting in the kernel meanwhile.
+void follow_on_beat(int in, char* buffer, std::size_t size, const std::string& answer,
+                    int interval_ms) {
+  if (read(in, buffer, size) <= 0 || write(in, answer.data(), answer.size()) < 0) return;
+  timespec arrived{};
+  clock_gettime(CLOCK_MONOTONIC, &arrived);
+  const int never_below = 1 << 20;
+  if (setsockopt(in, SOL_SOCKET, SO_RCVLOWAT, &never_below, sizeof never_below) != 0 ||
+      fcntl(in, F_SETFL, O_NONBLOCK) != 0) {
+    die("defer");
+  }
+  const long first_ns = arrived.tv_nsec + (interval_ms + 1) * 1000000L;
+  const long interval_ns = interval_ms * 1000000L;
+  const itimerspec beat{{interval_ns / 1000000000L, interval_ns % 1000000000L},
+                        {arrived.tv_sec + first_ns / 1000000000L, first_ns % 1000000000L}};
+  const int timer = timerfd_create(CLOCK_MONOTONIC, 0);
+  if (timer < 0 || timerfd_settime(timer, TFD_TIMER_ABSTIME, &beat, nullptr) != 0) die("timer");
+  for (;;) {
+    std::uint64_t expirations = 0;
+    if (read(timer, &expirations, sizeof expirations) < 0) die("timer read");
+    bool heard = false;
+    for (;;) {
+      const ssize_t n = read(in, buffer, size);
+      if (n == 0) return;  // the leader is done
+      if (n < 0) break;    // EAGAIN: all read
+      heard = true;
+    }
+    if (heard && write(in, answer.data(), answer.size()) < 0) return;
+  }
+}
+
+void follow(int in, int out, bool on_beat, int interval_ms, int seconds, int index) {
   const double start = cpu_seconds();
   char buffer[256];
   const std::string answer(30, 'a');
-  while (read(in, buffer, sizeof buffer) > 0) {
-    if (write(out, answer.data(), answer.size()) < 0) break;
+  if (on_beat) {
+    follow_on_beat(in, buffer, sizeof buffer, answer, interval_ms);
+  } else {
+    while (read(in, buffer, sizeof buffer) > 0) {
+      if (write(out, answer.data(), answer.size()) < 0) break;
+    }
   }
   std::printf("follower %d: %.2f %% of a core\n", index, (cpu_seconds() - start) / seconds * 100);
   std::exit(0);
@@ -86,11 +126,14 @@ void follow(int in, int out, int seconds, int index) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc < 2 || (std::strcmp(argv[1], "one-way") != 0 && std::strcmp(argv[1], "shared") != 0)) {
-    std::fprintf(stderr, "usage: %s one-way|shared [followers] [seconds] [interval-ms]\n", argv[0]);
+  const std::string mode = argc > 1 ? argv[1] : "";
+  if (mode != "one-way" && mode != "shared" && mode != "on-beat") {
+    std::fprintf(stderr, "usage: %s one-way|shared|on-beat [followers] [seconds] [interval-ms]\n",
+                 argv[0]);
     return 2;
   }
-  const bool shared = std::strcmp(argv[1], "shared") == 0;
+  const bool on_beat = mode == "on-beat";
+  const bool shared = mode != "one-way";
   const int followers = argc > 2 ? std::atoi(argv[2]) : 4;
   const int seconds = argc > 3 ? std::atoi(argv[3]) : 10;
   const int interval_ms = argc > 4 ? std::atoi(argv[4]) : 10;
@@ -109,7 +152,7 @@ int main(int argc, char** argv) {
     if (child < 0) die("fork");
     if (child == 0) {
       const int in = accept_one(listener);
-      follow(in, shared ? in : dial_loopback(leader_port), seconds, i + 1);
+      follow(in, shared ? in : dial_loopback(leader_port), on_beat, interval_ms, seconds, i + 1);
     }
     children.push_back(child);
     close(listener);
