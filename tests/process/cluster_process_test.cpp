@@ -10,6 +10,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <iostream>
 #include <map>
 #include <mutex>
 #include <random>
@@ -39,6 +40,33 @@ LocalClusterOptions fast_cluster(const std::string& name, unsigned nodes) {
   o.settings = {{"election-timeout-ms", "100-200"}, {"heartbeat-ms", "20"}};
   return o;
 }
+
+/// Ends a test's cluster directory: after a failed check it first prints every member's log, so
+/// that a failure seen only in CI can be read from CI's output; then removes the directory.
+/// Declared after the cluster, it runs on every way out of the test, an ASSERT's early return
+/// included.
+class ClusterDirectory {
+ public:
+  ClusterDirectory(const LocalCluster& cluster, std::string dir)
+      : cluster_(cluster), dir_(std::move(dir)) {}
+  ClusterDirectory(const ClusterDirectory&) = delete;
+  ClusterDirectory& operator=(const ClusterDirectory&) = delete;
+  ~ClusterDirectory() {
+    if (::testing::Test::HasFailure()) {
+      for (const auto& m : cluster_.members()) {
+        std::ifstream in(m.log_file);
+        std::cerr << "---- log of node " << m.id << " (" << m.log_file << ")\n"
+                  << in.rdbuf() << "\n";
+      }
+    }
+    std::error_code ignored;
+    fs::remove_all(dir_, ignored);
+  }
+
+ private:
+  const LocalCluster& cluster_;
+  std::string dir_;
+};
 
 /// Every elected event any node reported: (term -> nodes that led it).
 struct LeaderLog {
@@ -82,7 +110,9 @@ NodeId wait_agreed_leader(const LocalCluster& cluster, Clock::duration timeout,
 }
 
 TEST(ClusterProcess, ElectsAtStartAndFailsOverAfterSigkill) {
-  LocalCluster cluster(fast_cluster("failover", 3));
+  const auto options = fast_cluster("failover", 3);
+  LocalCluster cluster(options);
+  const ClusterDirectory directory(cluster, options.dir);
   cluster.start();
   const NodeId first = wait_agreed_leader(cluster, 10s);
   ASSERT_NE(first, 0u);
@@ -99,7 +129,9 @@ TEST(ClusterProcess, ElectsAtStartAndFailsOverAfterSigkill) {
 // A paused leader must not act when it wakes: its lease lapsed on the monotonic clock while it
 // slept, and its token is older than its successor's.
 TEST(ClusterProcess, PausedLeaderWakesWithoutALeaseAndWithAStaleToken) {
-  LocalCluster cluster(fast_cluster("pause", 3));
+  const auto options = fast_cluster("pause", 3);
+  LocalCluster cluster(options);
+  const ClusterDirectory directory(cluster, options.dir);
   cluster.start();
   const NodeId first = wait_agreed_leader(cluster, 10s);
   ASSERT_NE(first, 0u);
@@ -122,7 +154,9 @@ TEST(ClusterProcess, PausedLeaderWakesWithoutALeaseAndWithAStaleToken) {
 }
 
 TEST(ClusterProcess, RestartingEveryNodeInTurnNeverGivesATermTwoLeaders) {
-  LocalCluster cluster(fast_cluster("restarts", 3));
+  const auto options = fast_cluster("restarts", 3);
+  LocalCluster cluster(options);
+  const ClusterDirectory directory(cluster, options.dir);
   cluster.start();
   LeaderLog log;
   std::vector<std::unique_ptr<EventWatcher>> watchers;
@@ -144,7 +178,9 @@ TEST(ClusterProcess, RestartingEveryNodeInTurnNeverGivesATermTwoLeaders) {
 }
 
 TEST(ClusterProcess, SigtermOnTheLeaderHandsLeadershipOver) {
-  LocalCluster cluster(fast_cluster("planned", 3));
+  const auto options = fast_cluster("planned", 3);
+  LocalCluster cluster(options);
+  const ClusterDirectory directory(cluster, options.dir);
   cluster.start();
   const NodeId first = wait_agreed_leader(cluster, 10s);
   ASSERT_NE(first, 0u);
@@ -173,6 +209,7 @@ TEST(ClusterProcess, UnhealthyLeaderAbdicatesAndStandsAgainOnlyAfterHysteresis) 
                         "--health-healthy-for-ms",
                         "1500"};
   LocalCluster cluster(options);
+  const ClusterDirectory directory(cluster, options.dir);
   cluster.start();
   const NodeId sick = wait_agreed_leader(cluster, 10s);
   ASSERT_NE(sick, 0u);
@@ -212,7 +249,6 @@ TEST(ClusterProcess, UnhealthyLeaderAbdicatesAndStandsAgainOnlyAfterHysteresis) 
   EXPECT_NE(log.find("not standing for election"), std::string::npos) << log;
   EXPECT_NE(log.find("standing for election again"), std::string::npos) << log;
   cluster.stop_all();
-  fs::remove_all(options.dir);
 }
 
 /// Runs a shell command line, returning (exit status, stdout and stderr).
@@ -243,6 +279,7 @@ std::string promtool() {
 TEST(ClusterProcess, MetricsOfRunningNodesPassPromtoolCheckMetrics) {
   auto options = fast_cluster("metrics", 3);
   LocalCluster cluster(options);
+  const ClusterDirectory directory(cluster, options.dir);
   cluster.start();
   const NodeId leader = wait_agreed_leader(cluster, 10s);
   ASSERT_NE(leader, 0u);
@@ -262,11 +299,12 @@ TEST(ClusterProcess, MetricsOfRunningNodesPassPromtoolCheckMetrics) {
                        << response->body;
   }
   cluster.stop_all();
-  fs::remove_all(options.dir);
 }
 
 TEST(ClusterProcess, StatusTransferAndResignCommands) {
-  LocalCluster cluster(fast_cluster("client", 3));
+  const auto options = fast_cluster("client", 3);
+  LocalCluster cluster(options);
+  const ClusterDirectory directory(cluster, options.dir);
   cluster.start();
   const NodeId leader = wait_agreed_leader(cluster, 10s);
   ASSERT_NE(leader, 0u);
@@ -295,7 +333,9 @@ TEST(ClusterProcess, StatusTransferAndResignCommands) {
 }
 
 TEST(ClusterProcess, MalformedFramesLeaveTheNodeHealthy) {
-  LocalCluster cluster(fast_cluster("malformed", 3));
+  const auto options = fast_cluster("malformed", 3);
+  LocalCluster cluster(options);
+  const ClusterDirectory directory(cluster, options.dir);
   cluster.start();
   ASSERT_NE(wait_agreed_leader(cluster, 10s), 0u);
   const auto& target = cluster.member(2);
@@ -340,6 +380,7 @@ TEST(ClusterProcess, RunWhileLeaderNeverRunsTwoCopies) {
                         "echo $BATON_NODE_ID:$BATON_FENCE_TOKEN >> " + starts + "; exec flock -n " +
                             lock + " sleep 1000 || echo overlap >> " + overlap};
   LocalCluster cluster(options);
+  const ClusterDirectory directory(cluster, options.dir);
   cluster.start();
   for (int round = 0; round < 3; ++round) {
     const NodeId leader = wait_agreed_leader(cluster, 10s);
@@ -357,7 +398,6 @@ TEST(ClusterProcess, RunWhileLeaderNeverRunsTwoCopies) {
   int count = 0;
   for (std::string line; std::getline(in, line);) ++count;
   EXPECT_GE(count, 3) << "the command ran on each new leader";
-  fs::remove_all(options.dir);
 }
 
 }  // namespace
