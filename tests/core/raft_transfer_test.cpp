@@ -68,6 +68,14 @@ TEST(RaftRules, TimeoutNowIgnoredUnlessFromOurLeaderAndEligible) {
   zero.step(envelope(1, 2, Heartbeat{1, 1}));
   zero.step(envelope(1, 2, TimeoutNow{1}));
   EXPECT_EQ(zero.role(), Role::Follower);
+
+  // Out of elections (health abdication): a transfer must not make it leader either.
+  auto abdicated = make_voter(2, 3);
+  abdicated.step(envelope(1, 2, Heartbeat{1, 1}));
+  ASSERT_EQ(abdicated.set_standing(false), RequestResult::Ok);
+  abdicated.step(envelope(1, 2, TimeoutNow{1}));
+  EXPECT_EQ(abdicated.role(), Role::Follower);
+  EXPECT_EQ(abdicated.status().term, 1u);
 }
 
 TEST(RaftRules, TransferHandsLeadershipOver) {

@@ -161,6 +161,14 @@ void RaftElector::on(NodeId from, std::size_t /*from_index*/, const TimeoutNow& 
     emit(CoreEventKind::MessageIgnored, from, "TimeoutNow to a priority-0 member");
     return;
   }
+  // A member that stepped out of elections (health abdication) must not be handed leadership
+  // either: the leader cannot know, and a hand-over on SIGTERM picks the peer heard from last. The
+  // leader's transfer then times out and it leads on. (A resign hold is not checked: a transfer
+  // aimed at a node that just resigned is a deliberate choice.)
+  if (!standing_) {
+    emit(CoreEventKind::MessageIgnored, from, "TimeoutNow to a member not standing");
+    return;
+  }
   // Thesis 3.10: campaign at once, skipping pre-vote (the leader agreed, and our peers would
   // refuse a pre-vote out of stickiness), marking the requests so stickiness lets them through.
   election_in_progress_ = true;
