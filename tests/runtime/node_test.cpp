@@ -89,7 +89,14 @@ TEST(RuntimeNode, ThreeNodesElectOneLeaderWithALease) {
   ASSERT_NE(leader, 0u);
   Node& l = *cluster.nodes[leader - 1];
   EXPECT_GT(l.fence_token(), 0u);
-  const auto until = l.lease_valid_until();
+  // A new leader holds a lease only once it has read a quorum's acks of a round of its term; its
+  // followers agree on it as soon as its first heartbeat arrives, an ack's round trip earlier (a
+  // race the ASan build under load lost once in 15 runs).
+  auto until = l.lease_valid_until();
+  for (int i = 0; i < 400 && !until; ++i) {
+    std::this_thread::sleep_for(5ms);
+    until = l.lease_valid_until();
+  }
   ASSERT_TRUE(until.has_value());
   EXPECT_GT(*until, std::chrono::steady_clock::now());
   const NodeStatus status = l.status();
