@@ -480,10 +480,6 @@ RequestOutcome Node::Impl::transfer(NodeId to) {
 }
 
 void Node::Impl::set_standing(bool standing) {
-  {
-    std::lock_guard lock(mu_);
-    standing_ = standing;
-  }
   run_on_loop([this, standing] {
     const RequestResult result = core_->set_standing(standing);
     if (result == RequestResult::NotSupported && !standing &&
@@ -492,6 +488,10 @@ void Node::Impl::set_standing(bool standing) {
     }
     return outcome_of(result);
   });
+  // Published once the core has it: whoever reads "standing" in the status may at once ask the
+  // leader to transfer to this node, and a core not yet standing would ignore the TimeoutNow.
+  std::lock_guard lock(mu_);
+  standing_ = standing;
 }
 
 NodeId Node::Impl::best_transfer_target() const {

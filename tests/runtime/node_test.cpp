@@ -3,8 +3,10 @@
 #include <gtest/gtest.h>
 
 #include <asio.hpp>
+#include <atomic>
 #include <filesystem>
 #include <fstream>
+#include <future>
 #include <thread>
 
 #include "baton/node.hpp"
@@ -234,6 +236,29 @@ TEST(RuntimeDeferredInputBeat, AFollowerLearnsALeadersLongerInterval) {
   EXPECT_GE(m.deferred_reads, 10u) << "missed " << m.beat_misses;
   EXPECT_LE(m.beat_misses, m.deferred_reads) << "read " << m.deferred_reads << " times on the beat";
   EXPECT_EQ(cluster.wait_leader(1s), leader);
+}
+
+// The status says "standing" only once the core stands: a client that reads it may at once ask
+// the leader for a transfer to this node, and a core not yet standing ignores the TimeoutNow.
+TEST(RuntimeNode, StandingIsPublishedOnlyOnceTheCoreHasIt) {
+  LocalNodes cluster(1);
+  Node& node = *cluster.nodes[0];
+  std::promise<void> release;
+  const std::shared_future<void> released = release.get_future().share();
+  std::atomic<bool> loop_held{false};
+  node.on_elected = [&](const LeadershipEvent&) {  // holds the node's loop until released
+    loop_held = true;
+    released.wait();
+  };
+  cluster.start_all();
+  for (int i = 0; i < 1000 && !loop_held; ++i) std::this_thread::sleep_for(5ms);
+  ASSERT_TRUE(loop_held) << "a single node elects itself";
+  std::thread abdicate([&] { node.set_standing(false); });
+  std::this_thread::sleep_for(50ms);  // set_standing() is waiting for the loop
+  EXPECT_TRUE(node.status().standing) << "published before the core was told";
+  release.set_value();
+  abdicate.join();
+  EXPECT_FALSE(node.status().standing);
 }
 
 TEST(RuntimeNode, SurvivorsElectANewLeaderWhenTheLeaderStops) {
