@@ -301,6 +301,17 @@ TEST(TcpSharedConnection, AWriteFailureOnTheConnectionWeDialedEndsItFromTheLoop)
   expect_a_send_into_the_reset_to_end_it_from_the_loop(h, a, 2);
 }
 
+/// Node 3, played by hand, as a peer with a higher id: it agrees to share the connection node 2
+/// (`a`) dialed (`peer`), and has dialed node 2 too (`dialed`, its own connection, idle once they
+/// share).
+void share_with_higher_peer(Harness& h, TestNode& a, RawAcceptor& peer, RawClient& dialed) {
+  ASSERT_TRUE(peer.accept().has_value());
+  peer.write(reply(true));
+  dialed.write_frame(hello(3, 2, "test", kWireVersion, /*share=*/true));
+  ASSERT_TRUE(
+      h.run_until([&] { return a.stats(3).shared_connection && a.stats(3).incoming_connected; }));
+}
+
 TEST(TcpSharedConnection, AFrameOnTheIdleConnectionOfAPeerWeShareWithIsNotHeld) {
   // Node 3 shares the connection node 2 dialed, so its own connection to node 2 is idle and not
   // read on deferred rounds. A frame it sent there before sharing (in flight at the time) must
@@ -308,12 +319,8 @@ TEST(TcpSharedConnection, AFrameOnTheIdleConnectionOfAPeerWeShareWithIsNotHeld) 
   Harness h({2, 3});
   RawAcceptor peer(h, 3);
   auto& a = h.start(h.config(2, {3}));
-  ASSERT_TRUE(peer.accept().has_value());
-  peer.write(reply(true));
   RawClient dialed(h.io, h.port(2));
-  dialed.write_frame(hello(3, 2, "test", kWireVersion, /*share=*/true));
-  ASSERT_TRUE(
-      h.run_until([&] { return a.stats(3).shared_connection && a.stats(3).incoming_connected; }));
+  ASSERT_NO_FATAL_FAILURE(share_with_higher_peer(h, a, peer, dialed));
   a.transport->set_input_deferred(true);
   dialed.write_frame("late, on the idle connection");
   ASSERT_TRUE(h.run_until([&] { return !a.frames.empty(); }, 1000ms));
@@ -353,12 +360,8 @@ TEST_P(ClosingOrder, APeerThatClosesBothConnectionsIsLostOnce) {
   Harness h({2, 3});
   RawAcceptor peer(h, 3);
   auto& a = h.start(h.config(2, {3}));
-  ASSERT_TRUE(peer.accept().has_value());
-  peer.write(reply(true));
   RawClient dialed(h.io, h.port(2));
-  dialed.write_frame(hello(3, 2, "test", kWireVersion, /*share=*/true));
-  ASSERT_TRUE(
-      h.run_until([&] { return a.stats(3).shared_connection && a.stats(3).incoming_connected; }));
+  ASSERT_NO_FATAL_FAILURE(share_with_higher_peer(h, a, peer, dialed));
   if (shared_first) {
     peer.close();
     ASSERT_TRUE(h.run_until([&] { return !a.stats(3).outgoing_connected; }));
@@ -382,12 +385,8 @@ TEST(TcpSharedConnection, APeerHeardFromAfterALossIsLostAgain) {
   Harness h({2, 3});
   RawAcceptor peer(h, 3);
   auto& a = h.start(h.config(2, {3}));
-  ASSERT_TRUE(peer.accept().has_value());
-  peer.write(reply(true));
   RawClient dialed(h.io, h.port(2));
-  dialed.write_frame(hello(3, 2, "test", kWireVersion, /*share=*/true));
-  ASSERT_TRUE(
-      h.run_until([&] { return a.stats(3).shared_connection && a.stats(3).incoming_connected; }));
+  ASSERT_NO_FATAL_FAILURE(share_with_higher_peer(h, a, peer, dialed));
   peer.close();
   ASSERT_TRUE(h.run_until([&] { return !a.lost.empty(); }));
   dialed.write_frame("still here");
