@@ -6,9 +6,11 @@
 // heartbeat's connection; in both a follower blocks in read(), so the leader's send wakes it and
 // loopback bills that wake-up to the leader. `on-beat` is baton's pattern since 2026-12-07: shared,
 // and a follower leaves heartbeats in the kernel (SO_RCVLOWAT) and reads and answers on its own
-// timer a millisecond after each is due, so the leader's send wakes no one.
+// timer a millisecond after each is due, so the leader's send wakes no one. `answer-every` makes an
+// on-beat follower answer only every Nth heartbeat (0: never), to weigh what answers cost a leader.
 //
 // Usage: loopback_floor one-way|shared|on-beat [followers=4] [seconds=10] [interval-ms=10]
+//        [answer-every=1]
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -79,7 +81,7 @@ double cpu_seconds() {
 // Reads the first heartbeat as it arrives to learn the beat, then reads and answers on a timer
 // one millisecond after each next heartbeat, the heartbeats waiting in the kernel meanwhile.
 void follow_on_beat(int in, char* buffer, std::size_t size, const std::string& answer,
-                    int interval_ms) {
+                    int interval_ms, long answer_every) {
   if (read(in, buffer, size) <= 0 || write(in, answer.data(), answer.size()) < 0) return;
   timespec arrived{};
   clock_gettime(CLOCK_MONOTONIC, &arrived);
@@ -94,7 +96,7 @@ void follow_on_beat(int in, char* buffer, std::size_t size, const std::string& a
                         {arrived.tv_sec + first_ns / 1000000000L, first_ns % 1000000000L}};
   const int timer = timerfd_create(CLOCK_MONOTONIC, 0);
   if (timer < 0 || timerfd_settime(timer, TFD_TIMER_ABSTIME, &beat, nullptr) != 0) die("timer");
-  for (;;) {
+  for (long beats = 1;;) {
     std::uint64_t expirations = 0;
     if (read(timer, &expirations, sizeof expirations) < 0) die("timer read");
     bool heard = false;
@@ -104,16 +106,19 @@ void follow_on_beat(int in, char* buffer, std::size_t size, const std::string& a
       if (n < 0) break;    // EAGAIN: all read
       heard = true;
     }
-    if (heard && write(in, answer.data(), answer.size()) < 0) return;
+    if (!heard) continue;
+    const bool answer_this = answer_every != 0 && ++beats % answer_every == 0;
+    if (answer_this && write(in, answer.data(), answer.size()) < 0) return;
   }
 }
 
-void follow(int in, int out, bool on_beat, int interval_ms, int seconds, int index) {
+void follow(int in, int out, bool on_beat, int interval_ms, long answer_every, int seconds,
+            int index) {
   const double start = cpu_seconds();
   char buffer[256];
   const std::string answer(30, 'a');
   if (on_beat) {
-    follow_on_beat(in, buffer, sizeof buffer, answer, interval_ms);
+    follow_on_beat(in, buffer, sizeof buffer, answer, interval_ms, answer_every);
   } else {
     while (read(in, buffer, sizeof buffer) > 0) {
       if (write(out, answer.data(), answer.size()) < 0) break;
@@ -128,7 +133,9 @@ void follow(int in, int out, bool on_beat, int interval_ms, int seconds, int ind
 int main(int argc, char** argv) {
   const std::string mode = argc > 1 ? argv[1] : "";
   if (mode != "one-way" && mode != "shared" && mode != "on-beat") {
-    std::fprintf(stderr, "usage: %s one-way|shared|on-beat [followers] [seconds] [interval-ms]\n",
+    std::fprintf(stderr,
+                 "usage: %s one-way|shared|on-beat [followers] [seconds] [interval-ms] "
+                 "[answer-every]\n",
                  argv[0]);
     return 2;
   }
@@ -137,8 +144,13 @@ int main(int argc, char** argv) {
   const int followers = argc > 2 ? std::atoi(argv[2]) : 4;
   const int seconds = argc > 3 ? std::atoi(argv[3]) : 10;
   const int interval_ms = argc > 4 ? std::atoi(argv[4]) : 10;
+  const long answer_every = argc > 5 ? std::atol(argv[5]) : 1;
   if (followers < 1 || seconds < 1 || interval_ms < 1) {
     std::fprintf(stderr, "followers, seconds and interval-ms must be positive\n");
+    return 2;
+  }
+  if (answer_every < 0 || (answer_every != 1 && !on_beat)) {
+    std::fprintf(stderr, "answer-every must be 0 or more, and other than 1 only with on-beat\n");
     return 2;
   }
   std::uint16_t leader_port = 0;
@@ -152,7 +164,8 @@ int main(int argc, char** argv) {
     if (child < 0) die("fork");
     if (child == 0) {
       const int in = accept_one(listener);
-      follow(in, shared ? in : dial_loopback(leader_port), on_beat, interval_ms, seconds, i + 1);
+      follow(in, shared ? in : dial_loopback(leader_port), on_beat, interval_ms, answer_every,
+             seconds, i + 1);
     }
     children.push_back(child);
     close(listener);
