@@ -6,10 +6,10 @@
 #include <random>
 
 #include "core/message.hpp"
+#include "core/routine_traffic.hpp"
 #include "net/codec.hpp"
 #include "net/frame.hpp"
 #include "runtime/elector_settings.hpp"
-#include "runtime/routine_traffic.hpp"
 
 namespace baton {
 namespace {
@@ -19,14 +19,6 @@ using Clock = std::chrono::steady_clock;
 /// The longest the loop sleeps without a due tick: it refreshes the published view (peer
 /// connectivity) on waking, so this bounds how stale that view can get on a quiet node.
 constexpr std::chrono::milliseconds kMaxSleep{100};
-
-/// How long before the core's due tick a follower's read on the beat must come at the latest: a
-/// timer that fires this late still reads the heartbeat before the election timer runs.
-constexpr std::chrono::milliseconds kBeatGuard{5};
-
-/// How long a follower reads its leader's heartbeats on the beat before it reads one as it
-/// arrives, to measure the beat again (against drift between the two clocks and schedules).
-constexpr std::chrono::milliseconds kBeatResync{1000};
 
 std::int64_t unix_ms_now() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -62,12 +54,7 @@ Node::Impl::Impl(Node& owner, NodeOptions options)
                  std::chrono::duration<double, std::milli>(settings_.tick_ms)),
              kMaxSleep),
       tick_timer_(io_),
-      beats_(
-          static_cast<std::uint64_t>(kBeatResync /
-                                     std::chrono::duration<double, std::milli>(settings_.tick_ms)),
-          std::max<std::uint64_t>(
-              2, static_cast<std::uint64_t>(std::ceil(
-                     kBeatGuard / std::chrono::duration<double, std::milli>(settings_.tick_ms))))) {
+      beats_(BeatSchedule::for_tick_ms(settings_.tick_ms)) {
   if (options_.data_dir.empty()) throw NodeError("data dir is not set");
   LeadershipEvent initial;
   initial.node = options_.id;
@@ -261,7 +248,7 @@ void Node::Impl::on_frame(NodeId from, std::string_view payload) {
   }
   beats_.follow(settings_.defer_input ? core_->leader_beat() : std::nullopt);
   // Only heartbeats keep the beat: anything else is sent off it (and wakes us anyway).
-  if (runtime::may_wait_for_reader(envelope.message)) beats_.arrived(from, ticks_.ticks_done());
+  if (may_wait_for_reader(envelope.message)) beats_.arrived(from, ticks_.ticks_done());
   settle();
 }
 
@@ -365,8 +352,7 @@ void Node::Impl::send(const Envelope& envelope) {
   // A sampled heartbeat wakes its follower too, so that the round trip measures the network and
   // not the follower's wait for its next read; so does one sent during a hand-over (to a target
   // that has not acked one yet), or the hand-over would wait for that read.
-  const bool wake =
-      sampled_beat || transfer_in_flight_ || !runtime::may_wait_for_reader(envelope.message);
+  const bool wake = sampled_beat || transfer_in_flight_ || !may_wait_for_reader(envelope.message);
   transport_->send(
       envelope.to,
       net::encode_envelope(envelope, wake ? net::kWakeFrameBytes - net::kFrameHeaderBytes : 0));

@@ -15,9 +15,9 @@
 #include <thread>
 
 #include "baton/node.hpp"
+#include "core/beat_schedule.hpp"
 #include "core/elector.hpp"
 #include "net/tcp_transport.hpp"
-#include "runtime/beat_schedule.hpp"
 #include "runtime/event_hub.hpp"
 #include "runtime/rtt_tracker.hpp"
 #include "runtime/tick_schedule.hpp"
@@ -104,7 +104,7 @@ class Node::Impl {
   /// arrive, so their round trips are not stretched by deferred reading.
   bool rtt_sampling_ = false;
   /// A follower reads its leader's heartbeats on the beat (runtime/beat_schedule.hpp).
-  runtime::BeatSchedule beats_;
+  BeatSchedule beats_;
   /// on_tick() is reading held input; `held_from_leader_`: some of it came from the leader.
   bool reading_held_ = false;
   bool held_from_leader_ = false;

@@ -110,6 +110,10 @@ Simulation::Simulation(const Scenario& scenario, std::uint64_t seed, const RunOp
 
   for (NodeId id = 1; id <= total_; ++id) {
     nodes_[id].core = build_core(id);
+    // The store is a service, not a peer: it never follows a leader's beat.
+    if (scenario.defer_input && id != store_id_) {
+      nodes_[id].beat = BeatSchedule::for_tick_ms(scenario.tick_ms);
+    }
     status_[id] = nodes_[id].core->status();
     active_[id] = 1;
     start_timers(id);
@@ -231,7 +235,7 @@ void Simulation::on_tick(NodeId id) {
   node.core->tick();
   if (node.core->has_output()) drain_output(id);
   update_status(id);
-  if (!node.held.empty()) maybe_read_held_input(id);
+  read_input_after_tick(id);
   ++node.next_tick_k;
   queue_.push(Event{node.clock.instant(node.next_tick_k, tick_us_), 0, EventKind::Tick, id, 0,
                     node.timer_gen});
@@ -260,18 +264,28 @@ void Simulation::on_deliver(std::uint32_t slot, std::uint32_t sender_incarnation
     return;
   }
   // defer-input models the runtime, which leaves its sockets unread while the core says its input
-  // can wait. A message a node addresses to itself is handed back by its driver, not read from a
-  // socket, so it is never held.
+  // can wait, and a follower's leader's heartbeats until its read on the beat. A message a node
+  // addresses to itself is handed back by its driver, not read from a socket, so it is never held.
   if (scenario_.defer_input && env.from != to) {
-    if (node.core->input_can_wait()) {
+    if (node.core->input_can_wait() && !node.held_for_beat) {
       hold_input(to, slot);
       return;
     }
-    // Not reached while every change of the core is followed by maybe_read_held_input(); kept so
-    // a message can never overtake one held before it.
-    if (!node.held.empty()) read_held_input(to, InputFate::ReadCannotWait);
+    if (waits_for_beat(to, env)) {
+      hold_for_beat(to, slot);
+      return;
+    }
+    if (!node.held.empty() && node.held_for_beat && env.from == node.beat->leader()) {
+      // What does not wait is padded to wake the reader, which then reads the connection in
+      // order: the heartbeats that waited on it come first, read as if they had just arrived.
+      read_held_input(to, InputFate::ReadWoken);
+    } else if (!node.held.empty() && !node.held_for_beat) {
+      // Not reached while every change of the core is followed by maybe_read_held_input(); kept
+      // so a message can never overtake one held before it.
+      read_held_input(to, InputFate::ReadCannotWait);
+    }
   }
-  step_message(to, slot);
+  step_arrival(to, slot);
   if (!node.held.empty()) maybe_read_held_input(to);
 }
 
@@ -577,6 +591,7 @@ void Simulation::crash(NodeId id, bool wipe) {
     for (std::uint32_t slot : node.held) free_slot(slot);
     node.held.clear();
   }
+  node.held_for_beat = false;
   if (id == store_id_) {
     // A store outage: the service is unreachable, its data is kept (it stands for a replicated
     // etcd or ZooKeeper that lost quorum). Messages to it are lost; its clock does not run for it.
@@ -623,6 +638,7 @@ void Simulation::restart(NodeId id) {
   node.crashed = false;
   ++node.timer_gen;
   node.core = build_core(id);
+  if (node.beat) node.beat = BeatSchedule::for_tick_ms(scenario_.tick_ms);
   active_[id] = 1;
   update_status(id);
   dirty_ = true;
@@ -671,7 +687,7 @@ void Simulation::resume(NodeId id) {
     node.core->tick();
     if (node.core->has_output()) drain_output(id);
     update_status(id);
-    if (!node.held.empty()) maybe_read_held_input(id);
+    read_input_after_tick(id);
     ++node.next_tick_k;
   }
   queue_.push(Event{node.clock.instant(node.next_tick_k, tick_us_), 0, EventKind::Tick, id, 0,
@@ -692,7 +708,7 @@ void Simulation::resume(NodeId id) {
       free_slot(slot);
       continue;
     }
-    step_message(id, slot);
+    step_arrival(id, slot);
   }
   inbox.clear();
   if (node.inbox.empty()) node.inbox.swap(inbox);  // keep the capacity

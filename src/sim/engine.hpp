@@ -16,6 +16,7 @@
 #include <unordered_set>
 #include <vector>
 
+#include "core/beat_schedule.hpp"
 #include "core/elector.hpp"
 #include "core/output.hpp"
 #include "core/rng.hpp"
@@ -106,6 +107,11 @@ class Simulation {
     /// its sockets), and the tick after which they are read.
     std::vector<std::uint32_t> held;
     std::uint64_t held_until_tick = 0;
+    /// defer-input, followers: when this node reads its leader's heartbeats (the runtime's
+    /// schedule, core/beat_schedule.hpp). `held_for_beat`: what `held` holds are the leader's
+    /// routine messages waiting for that read, not input waiting for the core's due tick.
+    std::optional<BeatSchedule> beat;
+    bool held_for_beat = false;
     /// down-queue: the queues other nodes keep for this one while it is crashed, one per sender.
     std::vector<DownQueue> down_queues;
     std::deque<Batch> disk;
@@ -152,8 +158,26 @@ class Simulation {
   /// defer-input: steps everything `id` holds, in arrival order; `fate` is what the trace says.
   void read_held_input(NodeId id, InputFate fate);
   /// defer-input: reads the held input once the due tick has run or the core no longer lets it
-  /// wait. Called after every tick and request, and after a message stepped past the hold.
+  /// wait (for a follower's heartbeats: once its beat has come, or it no longer holds them).
+  /// Called after every tick and request, and after a message stepped past the hold.
   void maybe_read_held_input(NodeId id);
+  /// defer-input: what a tick just run lets the node read (a follower's read on the beat, or
+  /// input held until the due tick); then its schedule follows the core's leader.
+  void read_input_after_tick(NodeId id);
+  /// defer-input, followers: whether `env`, arriving now, waits for the beat (a routine message
+  /// from the leader while the schedule holds).
+  bool waits_for_beat(NodeId id, const Envelope& env) const;
+  /// defer-input, followers: holds `slot` for node `id` until its read on the beat.
+  void hold_for_beat(NodeId id, std::uint32_t slot);
+  /// defer-input, followers: the read on the beat, due after the tick just run; it may find
+  /// nothing (a miss, which the schedule counts).
+  void read_on_beat(NodeId id);
+  /// defer-input, followers: steps one message read as it arrived and lets the schedule see it
+  /// (a heartbeat read as it arrives measures the beat).
+  void step_arrival(NodeId id, std::uint32_t slot);
+  /// defer-input, followers: the schedule follows the core's view of its leader's beat (the
+  /// runtime does after every change of the core).
+  void follow_beat(NodeId id);
   /// down-queue: keeps a message for a crashed receiver (sent to it while it was down, or in flight
   /// when it crashed) in the sender's queue for it, in send order, if the sender still runs the
   /// life that sent it and the link is not blocked. False: the caller drops it.

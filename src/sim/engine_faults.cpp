@@ -311,6 +311,7 @@ void Simulation::on_fault(const Fault& fault) {
         if (nodes_[id].core->has_output()) drain_output(id);
         update_status(id);
         maybe_read_held_input(id);  // a leader that resigned no longer lets its input wait
+        follow_beat(id);
         hit_leader |= id == acked && r == RequestResult::Ok;
       }
       break;
@@ -332,6 +333,7 @@ void Simulation::on_fault(const Fault& fault) {
       if (nodes_[from].core->has_output()) drain_output(from);
       update_status(from);
       maybe_read_held_input(from);  // a transfer waits for the target's answer, not a heartbeat
+      follow_beat(from);
       hit_leader = from == acked && r == RequestResult::Ok;
       break;
     }

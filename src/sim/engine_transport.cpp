@@ -2,10 +2,12 @@
 // behind its setting. down-queue: a sender keeps the messages for a crashed peer and re-sends them
 // in order when it restarts (net::OutgoingLink's queue). defer-input: a node whose core says
 // input_can_wait() is handed its messages right after its next due tick (the runtime leaves its
-// sockets unread). Part 1 is engine.cpp.
+// sockets unread), and a follower reads its leader's heartbeats on the beat
+// (core/beat_schedule.hpp) as the runtime does. Part 1 is engine.cpp.
 #include <algorithm>
 #include <iterator>
 
+#include "core/routine_traffic.hpp"
 #include "sim/engine.hpp"
 
 namespace baton::sim {
@@ -166,10 +168,20 @@ void Simulation::hold_input(NodeId id, std::uint32_t slot) {
 
 void Simulation::read_held_input(NodeId id, InputFate fate) {
   Node& node = nodes_[id];
+  // A follower's heartbeats read off the beat are read as they would have arrived: the schedule
+  // sees them (the runtime reads the connection as it does any other).
+  const bool as_arrivals = node.held_for_beat;
+  node.held_for_beat = false;
   std::vector<std::uint32_t> held;
   held.swap(node.held);
   record({now_, TraceKind::Input, static_cast<std::uint8_t>(fate), id, 0, 0, held.size(), 0, {}});
-  for (std::uint32_t slot : held) step_message(id, slot);  // in arrival order
+  for (std::uint32_t slot : held) {  // in arrival order
+    if (as_arrivals) {
+      step_arrival(id, slot);
+    } else {
+      step_message(id, slot);
+    }
+  }
   held.clear();
   if (node.held.empty()) node.held.swap(held);  // keep the capacity
 }
@@ -177,11 +189,98 @@ void Simulation::read_held_input(NodeId id, InputFate fate) {
 void Simulation::maybe_read_held_input(NodeId id) {
   const Node& node = nodes_[id];
   if (node.held.empty() || node.crashed || node.paused) return;
+  if (node.held_for_beat) {
+    if (node.beat->read_due(node.ticks)) {
+      read_on_beat(id);
+    } else if (!node.beat->holds(node.ticks, node.core->ticks_until_due())) {
+      // A new leader or beat, or a due tick moved before the read: the runtime stops deferring
+      // the connection, and what waited on it is read at once.
+      read_held_input(id, InputFate::ReadCannotWait);
+    }
+    return;
+  }
   if (node.ticks >= node.held_until_tick) {
     read_held_input(id, InputFate::ReadAtDueTick);
   } else if (!node.core->input_can_wait()) {
     read_held_input(id, InputFate::ReadCannotWait);
   }
+}
+
+// ---- defer-input: a follower reads on the beat ----------------------------------------------
+
+void Simulation::read_input_after_tick(NodeId id) {
+  Node& node = nodes_[id];
+  if (node.beat && node.beat->read_due(node.ticks)) {
+    read_on_beat(id);
+  } else if (!node.held.empty()) {
+    maybe_read_held_input(id);
+  }
+  follow_beat(id);
+}
+
+bool Simulation::waits_for_beat(NodeId id, const Envelope& env) const {
+  const Node& node = nodes_[id];
+  if (!node.beat || (!node.held.empty() && !node.held_for_beat)) return false;
+  return env.from == node.beat->leader() && may_wait_for_reader(env.message) &&
+         node.beat->holds(node.ticks, node.core->ticks_until_due());
+}
+
+void Simulation::hold_for_beat(NodeId id, std::uint32_t slot) {
+  Node& node = nodes_[id];
+  if (node.held.empty()) {
+    node.held_for_beat = true;
+    record({now_,
+            TraceKind::Input,
+            static_cast<std::uint8_t>(InputFate::HeldForBeat),
+            id,
+            node.beat->leader(),
+            0,
+            *node.beat->read_at(),
+            0,
+            {}});
+  }
+  node.held.push_back(slot);
+  ++result_.messages_deferred;
+}
+
+void Simulation::read_on_beat(NodeId id) {
+  Node& node = nodes_[id];
+  const bool found = node.held_for_beat && !node.held.empty();
+  std::vector<std::uint32_t> held;
+  if (found) {
+    held.swap(node.held);
+    node.held_for_beat = false;
+  }
+  record({now_,
+          TraceKind::Input,
+          static_cast<std::uint8_t>(InputFate::ReadOnBeat),
+          id,
+          0,
+          0,
+          held.size(),
+          0,
+          {}});
+  // As the runtime reads on the beat: the core gets them in order, and the schedule learns only
+  // whether the read found anything (they are not arrivals: that would re-measure the beat).
+  for (std::uint32_t slot : held) step_message(id, slot);
+  node.beat->read(node.ticks, found);
+  if (!node.held.empty()) maybe_read_held_input(id);
+}
+
+void Simulation::step_arrival(NodeId id, std::uint32_t slot) {
+  const NodeId from = pool_[slot].from;
+  const bool routine = may_wait_for_reader(pool_[slot].message);
+  step_message(id, slot);  // (frees the slot)
+  Node& node = nodes_[id];
+  if (!node.beat || node.crashed) return;
+  node.beat->follow(node.core->leader_beat());
+  // Only heartbeats keep the beat: anything else is sent off it (and wakes the reader anyway).
+  if (routine) node.beat->arrived(from, node.ticks);
+}
+
+void Simulation::follow_beat(NodeId id) {
+  Node& node = nodes_[id];
+  if (node.beat && !node.crashed && node.core) node.beat->follow(node.core->leader_beat());
 }
 
 }  // namespace baton::sim

@@ -246,7 +246,8 @@ const std::vector<Setting>& table() {
         millis([](Scenario& s) -> double& { return s.tick_ms; }, false));
     add("description", "TEXT", "free text shown in reports", apply_description);
     add("defer-input", "on|off",
-        "hold a node's input until its next due tick while its core says it can wait",
+        "hold input as the runtime does: a leader's until its next due tick while its core lets it "
+        "wait, a follower's heartbeats until its read on the beat",
         on_off([](Scenario& s) -> bool& { return s.defer_input; }));
     add("down-queue", "0..10000",
         "a message for a crashed node waits in its sender's queue of this many (oldest dropped) "

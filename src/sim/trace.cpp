@@ -145,6 +145,13 @@ std::string body(const TraceRecord& r) {
           return "reads " + held + " on resume";
         case InputFate::Dropped:
           return "lost " + held + " in the crash";
+        case InputFate::HeldForBeat:
+          return "holds its leader's heartbeats until its beat, tick " + std::to_string(r.value);
+        case InputFate::ReadOnBeat:
+          return r.value == 0 ? "reads on the beat and finds nothing (a miss)"
+                              : "reads " + held + " on the beat";
+        case InputFate::ReadWoken:
+          return "reads " + held + " ahead of a message that does not wait";
       }
       return held;
     }

@@ -36,8 +36,19 @@ enum class SendFate : std::uint8_t { Sent, Lost, Blocked, Duplicated, Queued, Re
 enum class WriteFate : std::uint8_t { Accepted, Rejected, Stale, Sent, Lost };
 /// What became of a node's held input (defer-input): it started holding, read what it held at the
 /// due tick, read it early because the core no longer let it wait, read it on resume, or lost it
-/// in a crash.
-enum class InputFate : std::uint8_t { Held, ReadAtDueTick, ReadCannotWait, ReadOnResume, Dropped };
+/// in a crash. A follower's: it started holding its leader's heartbeats until its read on the beat
+/// (`value` = that tick), read them on the beat (`value` = how many; 0 is a miss), or read them
+/// when a message from the leader that does not wait arrived behind them.
+enum class InputFate : std::uint8_t {
+  Held,
+  ReadAtDueTick,
+  ReadCannotWait,
+  ReadOnResume,
+  Dropped,
+  HeldForBeat,
+  ReadOnBeat,
+  ReadWoken
+};
 /// What became of messages for a crashed node under down-queue: one in flight when the node
 /// crashed was queued by its sender (`value2` = message counter slot, `value` = how many now wait;
 /// one sent while it is down is a Send record with SendFate::Queued), the oldest was dropped beyond

@@ -4,6 +4,7 @@
 
 #include <map>
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include "core/elector.hpp"
@@ -25,6 +26,11 @@ struct FakeSpec {
   std::uint64_t due_every = 0;  ///< ticks_until_due(): the next multiple of this (0 = every tick)
   std::uint64_t wait_from_tick = 0;   ///< input_can_wait() from this tick count on (0 = never)...
   std::uint64_t wait_until_tick = 0;  ///< ...until this one (0 = no end), and until resign()
+  /// leader_beat(): `follow`'s heartbeats every this many ticks, once it follows (0 = none).
+  std::uint64_t beat_every = 0;
+  /// Sends a TimeoutNow{term} (a message that does not wait for a reader) to `send_to` at this
+  /// tick, after that tick's heartbeat if any (0 = never).
+  std::uint64_t wake_at_tick = 0;
 };
 
 struct Arrival {
@@ -48,6 +54,9 @@ class FakeElector : public Elector {
     if (spec_.send_every != 0 && ticks_ % spec_.send_every == 0) {
       out_.messages.push_back(Envelope{id_, spec_.send_to, raft::Heartbeat{spec_.term, ticks_}});
       if (spec_.persist_sends) out_.hard_state = HardState{ticks_, kNoNode, 0};
+    }
+    if (spec_.wake_at_tick != 0 && ticks_ == spec_.wake_at_tick) {
+      out_.messages.push_back(Envelope{id_, spec_.send_to, raft::TimeoutNow{spec_.term}});
     }
   }
   void step(const Envelope& env) override {
@@ -83,6 +92,12 @@ class FakeElector : public Elector {
   }
   std::uint64_t ticks_until_due() const override {
     return spec_.due_every == 0 ? 1 : spec_.due_every - ticks_ % spec_.due_every;
+  }
+  std::optional<LeaderBeat> leader_beat() const override {
+    if (spec_.beat_every == 0 || status().leader != spec_.follow || spec_.follow == kNoNode) {
+      return std::nullopt;
+    }
+    return LeaderBeat{spec_.follow, spec_.beat_every};
   }
   bool input_can_wait() const override {
     return spec_.wait_from_tick != 0 && ticks_ >= spec_.wait_from_tick &&

@@ -1,10 +1,10 @@
 // The follower's beat with made-up ticks: when it reads its leader's heartbeats, when it goes
 // back to reading them as they arrive, and what it ignores.
-#include "runtime/beat_schedule.hpp"
+#include "core/beat_schedule.hpp"
 
 #include <gtest/gtest.h>
 
-namespace baton::runtime {
+namespace baton {
 namespace {
 
 constexpr NodeId kLeader = 2;
@@ -180,4 +180,4 @@ TEST(BeatSchedule, ANewLeaderOrIntervalForgetsTheBeat) {
 }
 
 }  // namespace
-}  // namespace baton::runtime
+}  // namespace baton

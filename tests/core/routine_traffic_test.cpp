@@ -1,6 +1,6 @@
 // Exactly the heartbeats and their answers may wait for a deferring reader; every other kind,
 // including any added later, is padded to wake it.
-#include "runtime/routine_traffic.hpp"
+#include "core/routine_traffic.hpp"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -9,7 +9,7 @@
 #include <utility>
 #include <vector>
 
-namespace baton::runtime {
+namespace baton {
 namespace {
 
 template <std::size_t... I>
@@ -35,4 +35,4 @@ TEST(RoutineTraffic, OnlyHeartbeatsAndTheirAnswersMayWait) {
 }
 
 }  // namespace
-}  // namespace baton::runtime
+}  // namespace baton

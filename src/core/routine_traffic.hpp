@@ -9,7 +9,7 @@
 
 #include "core/message.hpp"
 
-namespace baton::runtime {
+namespace baton {
 
 inline bool may_wait_for_reader(const Message& message) {
   return std::holds_alternative<raft::Heartbeat>(message) ||
@@ -23,4 +23,4 @@ inline bool may_wait_for_reader(const Message& message) {
          std::holds_alternative<ring::Alive>(message);
 }
 
-}  // namespace baton::runtime
+}  // namespace baton

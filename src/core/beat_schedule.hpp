@@ -8,7 +8,8 @@
 // against drift. What is not a heartbeat wakes it anyway (net::kWakeFrameBytes).
 //
 // It owns no timer and reads no clock: it counts in the node's ticks (callers pass the last tick
-// run), so its rules are tested with made-up ticks (tests/runtime/beat_schedule_test.cpp).
+// run), so its rules are tested with made-up ticks (tests/core/beat_schedule_test.cpp), and the
+// runtime and the simulator (defer-input) drive the same schedule.
 #pragma once
 
 #include <cstdint>
@@ -16,7 +17,7 @@
 
 #include "core/elector.hpp"
 
-namespace baton::runtime {
+namespace baton {
 
 class BeatSchedule {
  public:
@@ -28,11 +29,21 @@ class BeatSchedule {
   /// setting, a host whose timers run late) must not cost a wasted wake-up every heartbeat.
   static constexpr std::uint64_t kMissesBeforeBackOff = 3;
 
+  /// How long before the core's due tick a read on the beat must come at the latest: a timer
+  /// that fires this late still reads the heartbeat before the election timer runs.
+  static constexpr double kGuardMs = 5;
+  /// How long a follower reads on the beat before it reads one heartbeat as it arrives, to
+  /// measure the beat again (against drift between the two clocks and schedules).
+  static constexpr double kResyncMs = 1000;
+
   /// `resync_ticks`: after reads on the beat spanning about this long, the next heartbeat is read
   /// as it arrives, to measure the beat again. `guard_ticks`: how long before the core's due tick
   /// the read must come at the latest, so that a timer firing that late still reads first.
   BeatSchedule(std::uint64_t resync_ticks, std::uint64_t guard_ticks)
       : resync_ticks_(resync_ticks), guard_ticks_(guard_ticks) {}
+  /// The schedule a node with ticks of `tick_ms` keeps: kResyncMs and kGuardMs in its ticks (the
+  /// guard at least 2).
+  static BeatSchedule for_tick_ms(double tick_ms);
 
   /// What the core expects now (Elector::leader_beat()). A new leader or interval forgets the
   /// beat: frames are read as they arrive until the leader's next heartbeat is.
@@ -76,4 +87,4 @@ class BeatSchedule {
   std::uint64_t misses_ = 0;
 };
 
-}  // namespace baton::runtime
+}  // namespace baton

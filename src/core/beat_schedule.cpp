@@ -1,6 +1,15 @@
-#include "runtime/beat_schedule.hpp"
+#include "core/beat_schedule.hpp"
 
-namespace baton::runtime {
+#include <algorithm>
+#include <cmath>
+
+namespace baton {
+
+BeatSchedule BeatSchedule::for_tick_ms(double tick_ms) {
+  return BeatSchedule(
+      static_cast<std::uint64_t>(kResyncMs / tick_ms),
+      std::max<std::uint64_t>(2, static_cast<std::uint64_t>(std::ceil(kGuardMs / tick_ms))));
+}
 
 void BeatSchedule::follow(const std::optional<LeaderBeat>& beat) {
   const bool same = beat && beat_ && beat->leader == beat_->leader &&
@@ -61,4 +70,4 @@ void BeatSchedule::read(std::uint64_t tick, bool found) {
   if (*read_at_ - synced_at_ > resync_ticks_) read_at_.reset();
 }
 
-}  // namespace baton::runtime
+}  // namespace baton
