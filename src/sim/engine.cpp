@@ -271,7 +271,7 @@ void Simulation::on_deliver(std::uint32_t slot, std::uint32_t sender_incarnation
       hold_input(to, slot);
       return;
     }
-    if (waits_for_beat(to, env)) {
+    if (waits_for_beat(to, slot)) {
       hold_for_beat(to, slot);
       return;
     }
@@ -401,6 +401,12 @@ void Simulation::drain_output(NodeId id) {
       case CoreEventKind::BecameLeader:
         ++result_.leaders_elected;
         break;
+      case CoreEventKind::TransferStarted:
+        node.transfer_in_flight = true;
+        break;
+      case CoreEventKind::TransferAborted:
+        node.transfer_in_flight = false;
+        break;
       default:
         break;
     }
@@ -485,14 +491,16 @@ void Simulation::complete_disk_write(NodeId id) {
   }
 }
 
-std::uint32_t Simulation::alloc_slot(const Envelope& envelope) {
+std::uint32_t Simulation::alloc_slot(const Envelope& envelope, bool wakes) {
   if (!free_slots_.empty()) {
     const std::uint32_t slot = free_slots_.back();
     free_slots_.pop_back();
     pool_[slot] = envelope;
+    wakes_[slot] = wakes;
     return slot;
   }
   pool_.push_back(envelope);
+  wakes_.push_back(wakes);
   return static_cast<std::uint32_t>(pool_.size() - 1);
 }
 
@@ -503,6 +511,8 @@ void Simulation::send(const Envelope& env) {
     queue_.push(Event{now_, 0, EventKind::Deliver, env.to, alloc_slot(env), 0});
     return;
   }
+  // As the runtime's sender decides: during a hand-over everything it sends wakes its receiver.
+  const bool wakes = scenario_.defer_input && nodes_[env.from].transfer_in_flight;
   const std::size_t slot_kind = message_counter_slot(env.message);
   ++result_.messages_sent[slot_kind];
   if (is_election_message(env.message)) ++result_.election_messages;
@@ -529,7 +539,7 @@ void Simulation::send(const Envelope& env) {
   if (scenario_.down_queue_frames > 0 && nodes_[env.to].crashed) {
     // down-queue: the sender's connection to a crashed node is down, so the message waits in its
     // queue at once (in send order; a delivery would let later ones overtake it on the restart).
-    const std::uint32_t slot = alloc_slot(env);
+    const std::uint32_t slot = alloc_slot(env, wakes);
     note_sent(slot);
     if (queue_for_down_node(slot, nodes_[env.from].incarnation, false)) {
       r.value = static_cast<std::uint64_t>(SendFate::Queued);
@@ -548,12 +558,12 @@ void Simulation::send(const Envelope& env) {
     if (const DownQueue* queue = down_queue(env.from, env.to, false))
       not_before = queue->resent_until;
   }
-  const std::uint32_t slot = alloc_slot(env);
+  const std::uint32_t slot = alloc_slot(env, wakes);
   note_sent(slot);
   queue_.push(Event{std::max(now_ + d.latency_us, not_before), 0, EventKind::Deliver, env.to, slot,
                     incarnation});
   if (d.duplicated) {
-    const std::uint32_t copy = alloc_slot(env);
+    const std::uint32_t copy = alloc_slot(env, wakes);
     note_sent(copy);
     queue_.push(Event{std::max(now_ + d.duplicate_latency_us, not_before), 0, EventKind::Deliver,
                       env.to, copy, incarnation});
@@ -562,6 +572,7 @@ void Simulation::send(const Envelope& env) {
 
 void Simulation::update_status(NodeId id) {
   const Status s = nodes_[id].core->status();
+  if (s.role != Role::Leader) nodes_[id].transfer_in_flight = false;  // handed over, or deposed
   Status& old = status_[id];
   const bool changed = s.role != old.role || s.term != old.term || s.leader != old.leader ||
                        s.lease_valid != old.lease_valid || s.fence_token != old.fence_token;
@@ -592,6 +603,7 @@ void Simulation::crash(NodeId id, bool wipe) {
     node.held.clear();
   }
   node.held_for_beat = false;
+  node.transfer_in_flight = false;
   if (id == store_id_) {
     // A store outage: the service is unreachable, its data is kept (it stands for a replicated
     // etcd or ZooKeeper that lost quorum). Messages to it are lost; its clock does not run for it.

@@ -112,6 +112,9 @@ class Simulation {
     /// routine messages waiting for that read, not input waiting for the core's due tick.
     std::optional<BeatSchedule> beat;
     bool held_for_beat = false;
+    /// defer-input: between the core's TransferStarted and the hand-over's end, what this node
+    /// sends wakes its receiver (the runtime pads it so): the target reads at once.
+    bool transfer_in_flight = false;
     /// down-queue: the queues other nodes keep for this one while it is crashed, one per sender.
     std::vector<DownQueue> down_queues;
     std::deque<Batch> disk;
@@ -166,7 +169,7 @@ class Simulation {
   void read_input_after_tick(NodeId id);
   /// defer-input, followers: whether `env`, arriving now, waits for the beat (a routine message
   /// from the leader while the schedule holds).
-  bool waits_for_beat(NodeId id, const Envelope& env) const;
+  bool waits_for_beat(NodeId id, std::uint32_t slot) const;
   /// defer-input, followers: holds `slot` for node `id` until its read on the beat.
   void hold_for_beat(NodeId id, std::uint32_t slot);
   /// defer-input, followers: the read on the beat, due after the tick just run; it may find
@@ -217,7 +220,8 @@ class Simulation {
   void violate(const char* invariant, std::string detail);
 
   void record(const TraceRecord& r);
-  std::uint32_t alloc_slot(const Envelope& envelope);
+  /// A pool slot for `envelope`; `wakes`: its sender padded it to wake a deferring receiver.
+  std::uint32_t alloc_slot(const Envelope& envelope, bool wakes = false);
   void free_slot(std::uint32_t slot) { free_slots_.push_back(slot); }
   std::string_view own(std::string text);
   std::vector<NodeId> resolve_expectation_nodes(const std::vector<Target>& targets) const;
@@ -243,6 +247,7 @@ class Simulation {
   std::vector<std::uint8_t> active_;
   Output out_;                  // reused for every take_output
   std::vector<Envelope> pool_;  // in-flight message storage
+  std::vector<bool> wakes_;     // by slot: sent during a hand-over (defer-input)
   std::vector<std::uint32_t> free_slots_;
   std::vector<Micros> sent_at_;  // per pool slot, when its message was sent (down-queue only)
   std::vector<WriteInFlight> writes_;

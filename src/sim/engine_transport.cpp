@@ -218,10 +218,11 @@ void Simulation::read_input_after_tick(NodeId id) {
   follow_beat(id);
 }
 
-bool Simulation::waits_for_beat(NodeId id, const Envelope& env) const {
+bool Simulation::waits_for_beat(NodeId id, std::uint32_t slot) const {
   const Node& node = nodes_[id];
+  const Envelope& env = pool_[slot];
   if (!node.beat || (!node.held.empty() && !node.held_for_beat)) return false;
-  return env.from == node.beat->leader() && may_wait_for_reader(env.message) &&
+  return env.from == node.beat->leader() && may_wait_for_reader(env.message) && !wakes_[slot] &&
          node.beat->holds(node.ticks, node.core->ticks_until_due());
 }
 

@@ -31,6 +31,8 @@ struct FakeSpec {
   /// Sends a TimeoutNow{term} (a message that does not wait for a reader) to `send_to` at this
   /// tick, after that tick's heartbeat if any (0 = never).
   std::uint64_t wake_at_tick = 0;
+  /// Reports TransferStarted at this tick (0 = never): a hand-over, as far as the driver knows.
+  std::uint64_t transfer_at_tick = 0;
 };
 
 struct Arrival {
@@ -54,6 +56,9 @@ class FakeElector : public Elector {
     if (spec_.send_every != 0 && ticks_ % spec_.send_every == 0) {
       out_.messages.push_back(Envelope{id_, spec_.send_to, raft::Heartbeat{spec_.term, ticks_}});
       if (spec_.persist_sends) out_.hard_state = HardState{ticks_, kNoNode, 0};
+    }
+    if (spec_.transfer_at_tick != 0 && ticks_ == spec_.transfer_at_tick) {
+      out_.events.push_back({CoreEventKind::TransferStarted, spec_.term, spec_.send_to, {}, 0});
     }
     if (spec_.wake_at_tick != 0 && ticks_ == spec_.wake_at_tick) {
       out_.messages.push_back(Envelope{id_, spec_.send_to, raft::TimeoutNow{spec_.term}});

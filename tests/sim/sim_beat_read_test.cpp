@@ -119,6 +119,24 @@ TEST(ReadOnTheBeat, AnotherPeersMessageLeavesTheLeadersHeartbeatsOnTheBeat) {
   EXPECT_EQ(seen.heartbeat_at[40], 41u);
 }
 
+TEST(ReadOnTheBeat, HeartbeatsSentDuringAHandOverAreReadAsTheyArrive) {
+  // The runtime's leader pads what it sends during a hand-over so that the target reads it at
+  // once: the hand-over is a round trip, not a beat. Node 1 leads from tick 1 and starts one at 25.
+  FakeSpec leader = kLeader;
+  leader.lead_after_ticks = 1;
+  leader.transfer_at_tick = 25;
+  RunOptions opt;
+  opt.elector_factory = fake_factory({{1, leader}, {2, kFollower}});
+  const Scenario s = beat_scenario();
+  Simulation sim(s, 7, opt);
+  sim.run_until(51'500);
+  const Seen seen = seen_by(sim, 2, 50);
+  EXPECT_EQ(seen.heartbeat_at[20], 21u) << "before the hand-over: on the beat";
+  for (std::uint64_t k = 30; k <= 50; k += 10) {
+    EXPECT_EQ(seen.heartbeat_at[k], k) << "round " << k << " wakes its follower";
+  }
+}
+
 TEST(ReadOnTheBeat, NoHeartbeatWaitsPastTheCoresDueTickLessTheGuard) {
   // Due every 35 ticks, guard 5 ticks (5 ms): round 20 may wait for tick 21 (due 35), round 30
   // may not (tick 31 + 5 is past the due tick 35), round 40 may again (due 70).
