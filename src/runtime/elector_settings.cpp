@@ -53,20 +53,9 @@ sim::Scenario settings_of(const NodeOptions& options) {
   // A node defers input unless told not to; the simulator does not by default, so that the runs
   // of a seed recorded before deferral existed replay unchanged.
   if (!defer_input_given) scenario.defer_input = true;
-  if (options.campaign_on_leader_reset) {
-    if (options.algorithm != "raft") {
-      throw NodeError("campaign-on-leader-reset is implemented for raft only");
-    }
-    if (scenario.raft.leader_lease) {
-      throw NodeError(
-          "campaign-on-leader-reset cannot be combined with leader-lease on: the lease assumes "
-          "no voter votes within election-timeout-min of hearing the leader, and an early "
-          "campaign breaks that; set leader-lease off (docs/runtime.md)");
-    }
-    if (!scenario.raft.pre_vote) {
-      throw NodeError("campaign-on-leader-reset needs pre-vote on, so a false alarm is harmless");
-    }
-  }
+  // The flag and `--set campaign-on-leader-reset=on` are the same switch.
+  if (options.campaign_on_leader_reset) scenario.raft.campaign_on_leader_reset = true;
+  if (auto conflict = sim::campaign_on_leader_reset_conflict(scenario)) throw NodeError(*conflict);
   return scenario;
 }
 

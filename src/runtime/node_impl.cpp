@@ -253,7 +253,7 @@ void Node::Impl::on_frame(NodeId from, std::string_view payload) {
 }
 
 void Node::Impl::on_incoming_lost(NodeId from) {
-  if (!options_.campaign_on_leader_reset) return;
+  if (!settings_.raft.campaign_on_leader_reset) return;
   if (with_current_ticks([&] { return core_->leader_connection_lost(from); }) ==
       RequestResult::Ok) {
     log("info", "connection from leader " + std::to_string(from) + " reset; campaigning now");

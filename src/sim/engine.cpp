@@ -56,6 +56,7 @@ Simulation::Simulation(const Scenario& scenario, std::uint64_t seed, const RunOp
   active_.assign(total_ + 1, 0);
   pool_.reserve(256);
   free_slots_.reserve(256);
+  if (scenario.raft.campaign_on_leader_reset) last_arrival_.assign((total_ + 1) * (total_ + 1), 0);
 
   // Clocks: explicit per-node settings win; others draw skew then drift, node by node.
   for (NodeId id = 1; id <= n_; ++id) {
@@ -226,6 +227,16 @@ void Simulation::handle(const Event& e) {
       break;
     case EventKind::Probe:
       break;
+    case EventKind::ConnectionReset: {
+      Node& node = nodes_[e.node];
+      if (node.crashed || node.incarnation != e.gen) break;  // that connection died with it
+      if (node.paused) {
+        node.resets_while_paused.push_back(e.arg);
+      } else {
+        on_connection_reset(e.node, e.arg);
+      }
+      break;
+    }
   }
 }
 
@@ -560,13 +571,19 @@ void Simulation::send(const Envelope& env) {
   }
   const std::uint32_t slot = alloc_slot(env, wakes);
   note_sent(slot);
-  queue_.push(Event{std::max(now_ + d.latency_us, not_before), 0, EventKind::Deliver, env.to, slot,
-                    incarnation});
+  const Micros arrives = std::max(now_ + d.latency_us, not_before);
+  queue_.push(Event{arrives, 0, EventKind::Deliver, env.to, slot, incarnation});
+  Micros last = arrives;
   if (d.duplicated) {
     const std::uint32_t copy = alloc_slot(env, wakes);
     note_sent(copy);
-    queue_.push(Event{std::max(now_ + d.duplicate_latency_us, not_before), 0, EventKind::Deliver,
-                      env.to, copy, incarnation});
+    const Micros copy_arrives = std::max(now_ + d.duplicate_latency_us, not_before);
+    queue_.push(Event{copy_arrives, 0, EventKind::Deliver, env.to, copy, incarnation});
+    last = std::max(last, copy_arrives);
+  }
+  if (!last_arrival_.empty()) {
+    Micros& pair_last = last_arrival_[env.from * (total_ + 1) + env.to];
+    pair_last = std::max(pair_last, last);
   }
 }
 
@@ -588,6 +605,8 @@ void Simulation::update_status(NodeId id) {
 void Simulation::crash(NodeId id, bool wipe) {
   Node& node = nodes_[id];
   if (scenario_.down_queue_frames > 0) drop_down_queues_from(id);
+  if (!last_arrival_.empty() && id != store_id_ && !node.crashed) schedule_connection_resets(id);
+  node.resets_while_paused.clear();
   if (!node.held.empty()) {
     // Input held under defer-input was still in the dead process's sockets: gone, like the inbox.
     record({now_,
@@ -724,6 +743,11 @@ void Simulation::resume(NodeId id) {
   }
   inbox.clear();
   if (node.inbox.empty()) node.inbox.swap(inbox);  // keep the capacity
+  std::vector<NodeId> resets;
+  resets.swap(node.resets_while_paused);
+  for (NodeId dead : resets) {
+    if (!node.crashed && !node.paused) on_connection_reset(id, dead);
+  }
 }
 
 }  // namespace baton::sim

@@ -115,6 +115,9 @@ class Simulation {
     /// defer-input: between the core's TransferStarted and the hand-over's end, what this node
     /// sends wakes its receiver (the runtime pads it so): the target reads at once.
     bool transfer_in_flight = false;
+    /// campaign-on-leader-reset: peers whose connection closed while this node was paused (its
+    /// kernel saw it; its driver reads it on waking, after what queued before).
+    std::vector<NodeId> resets_while_paused;
     /// down-queue: the queues other nodes keep for this one while it is crashed, one per sender.
     std::vector<DownQueue> down_queues;
     std::deque<Batch> disk;
@@ -164,6 +167,11 @@ class Simulation {
   /// wait (for a follower's heartbeats: once its beat has come, or it no longer holds them).
   /// Called after every tick and request, and after a message stepped past the hold.
   void maybe_read_held_input(NodeId id);
+  /// campaign-on-leader-reset: `dead`'s process died, so every peer it has a connection to sees
+  /// that connection close, behind whatever `dead` sent it that is still in flight.
+  void schedule_connection_resets(NodeId dead);
+  /// campaign-on-leader-reset: `id` sees its connection to `dead` close.
+  void on_connection_reset(NodeId id, NodeId dead);
   /// defer-input: what a tick just run lets the node read (a follower's read on the beat, or
   /// input held until the due tick); then its schedule follows the core's leader.
   void read_input_after_tick(NodeId id);
@@ -248,6 +256,9 @@ class Simulation {
   Output out_;                  // reused for every take_output
   std::vector<Envelope> pool_;  // in-flight message storage
   std::vector<bool> wakes_;     // by slot: sent during a hand-over (defer-input)
+  /// campaign-on-leader-reset: when the last message from a to b arrives, at [a * (total_ + 1) + b]
+  /// (TCP order: a connection's close does not overtake its data). Empty when the setting is off.
+  std::vector<Micros> last_arrival_;
   std::vector<std::uint32_t> free_slots_;
   std::vector<Micros> sent_at_;  // per pool slot, when its message was sent (down-queue only)
   std::vector<WriteInFlight> writes_;

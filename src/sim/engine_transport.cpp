@@ -110,6 +110,10 @@ void Simulation::flush_down_queue(NodeId to, DownQueue& queue) {
     queue_.push(Event{at, 0, EventKind::Deliver, to, entry.slot, nodes_[from].incarnation});
     ++result_.messages_down_flushed;
   }
+  if (!last_arrival_.empty()) {
+    Micros& pair_last = last_arrival_[from * (total_ + 1) + to];
+    pair_last = std::max(pair_last, at);
+  }
   queue.resent_until = at;
   queue.entries.clear();
 }
@@ -282,6 +286,31 @@ void Simulation::step_arrival(NodeId id, std::uint32_t slot) {
 void Simulation::follow_beat(NodeId id) {
   Node& node = nodes_[id];
   if (node.beat && !node.crashed && node.core) node.beat->follow(node.core->leader_beat());
+}
+
+// ---- campaign-on-leader-reset ----------------------------------------------------------------
+
+void Simulation::schedule_connection_resets(NodeId dead) {
+  // The kernel closes a dead process's sockets: each peer's end sees the close after the data
+  // still in flight on that connection (TCP keeps order). A partition in the way holds the close
+  // back like any segment; the peer then never sees it (only its timer tells it). The store is a
+  // service, not a peer, and its sessions have their own TTL.
+  for (NodeId peer = 1; peer <= n_; ++peer) {
+    if (peer == dead || nodes_[peer].crashed || links_.blocked(dead, peer)) continue;
+    const Micros after_data = last_arrival_[dead * (total_ + 1) + peer];
+    const Micros at = std::max(now_ + network_.latency(network_rng_), after_data);
+    queue_.push(Event{at, 0, EventKind::ConnectionReset, peer, dead, nodes_[peer].incarnation});
+  }
+}
+
+void Simulation::on_connection_reset(NodeId id, NodeId dead) {
+  Node& node = nodes_[id];
+  const RequestResult r = node.core->leader_connection_lost(dead);
+  record({now_, TraceKind::ConnectionReset, static_cast<std::uint8_t>(r), id, dead, 0, 0, 0, {}});
+  if (node.core->has_output()) drain_output(id);
+  update_status(id);
+  if (!node.held.empty()) maybe_read_held_input(id);
+  follow_beat(id);
 }
 
 }  // namespace baton::sim

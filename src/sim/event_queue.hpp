@@ -22,6 +22,9 @@ enum class EventKind : std::uint8_t {
   WriterFire,   ///< node's writer timer; `gen` = incarnation
   WriteArrive,  ///< write pool slot `arg` reaches the fenced resource
   Probe,        ///< no-op; lets time-windowed expectations be evaluated at an exact instant
+  /// campaign-on-leader-reset: `node` sees its connection to `arg`, whose process died, close;
+  /// `gen` = `node`'s incarnation when it was scheduled
+  ConnectionReset,
 };
 
 struct Event {

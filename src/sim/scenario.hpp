@@ -31,6 +31,10 @@ struct RaftSettings {
   bool pre_vote = true;
   bool check_quorum = true;
   bool leader_lease = true;
+  /// A follower whose connection to its leader resets (the leader's process died) campaigns at
+  /// once, after a pre-vote (RaftElector::leader_connection_lost()). The runtime's
+  /// --campaign-on-leader-reset; needs pre-vote on and leader-lease off.
+  bool campaign_on_leader_reset = false;
   double max_clock_drift = 0.01;  ///< the drift bound the algorithm assumes (ratio)
   std::uint32_t backoff_after_failed_elections = 3;
   std::uint32_t backoff_max_factor = 8;

@@ -128,6 +128,9 @@ std::optional<Problem> find_problem(const Scenario& s,
                                                      std::to_string(s.raft.preferred_leader) +
                                                      " does not exist; " + node_range};
   }
+  if (auto conflict = campaign_on_leader_reset_conflict(s)) {
+    return Problem{key_line("campaign-on-leader-reset"), *conflict};
+  }
   // The store-based recipes' store is node N+1 and may have a clock of its own.
   const bool has_store = s.algorithm == "lease" || s.algorithm == "sequential";
   for (const auto& [node, clock] : s.clocks.per_node) {

@@ -277,6 +277,10 @@ const std::vector<Setting>& table() {
         on_off([](Scenario& s) -> bool& { return s.raft.pre_vote; }));
     add("check-quorum", "on|off", "leader steps down without a quorum of recent contact",
         on_off([](Scenario& s) -> bool& { return s.raft.check_quorum; }));
+    add("campaign-on-leader-reset", "on|off",
+        "raft: a follower whose connection to its leader resets (its process died) campaigns at "
+        "once; needs pre-vote on and leader-lease off",
+        on_off([](Scenario& s) -> bool& { return s.raft.campaign_on_leader_reset; }));
     add("leader-lease", "on|off", "leader holds a time-bounded lease",
         on_off([](Scenario& s) -> bool& { return s.raft.leader_lease; }));
     add("max-clock-drift", "0..0.5", "the clock drift bound the algorithm assumes (ratio)",
@@ -414,6 +418,23 @@ std::optional<std::string> apply_setting(Scenario& scenario, std::string_view ke
   const auto close = text::close_matches(key, names);
   if (!close.empty()) message += "; did you mean " + join(close) + "?";
   return message;
+}
+
+std::optional<std::string> campaign_on_leader_reset_conflict(const Scenario& scenario) {
+  if (!scenario.raft.campaign_on_leader_reset) return std::nullopt;
+  if (scenario.algorithm != "raft") {
+    return "campaign-on-leader-reset is implemented for raft only (algorithm is " +
+           scenario.algorithm + ")";
+  }
+  if (scenario.raft.leader_lease) {
+    return "campaign-on-leader-reset cannot be combined with leader-lease on: the lease assumes no "
+           "voter votes within election-timeout-min of hearing the leader, and an early campaign "
+           "breaks that; set leader-lease off (docs/runtime.md)";
+  }
+  if (!scenario.raft.pre_vote) {
+    return "campaign-on-leader-reset needs pre-vote on, so a false alarm is harmless";
+  }
+  return std::nullopt;
 }
 
 }  // namespace baton::sim

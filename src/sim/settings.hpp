@@ -33,6 +33,10 @@ std::optional<std::string> apply_setting(Scenario& scenario, std::string_view ke
 /// resource writer, run length) or breaks a rule on purpose: a real node has no use for it.
 bool simulator_only_setting(std::string_view key);
 
+/// Why `campaign-on-leader-reset on` cannot run with the rest of `scenario` (another algorithm,
+/// a leader lease, no pre-vote), or nullopt. The simulator and `baton node` refuse the same way.
+std::optional<std::string> campaign_on_leader_reset_conflict(const Scenario& scenario);
+
 /// apply_setting() for a real node (`baton node`, `baton bench`): a simulator-only setting is an
 /// error naming it, not a value silently ignored.
 std::optional<std::string> apply_node_setting(Scenario& scenario, std::string_view key,

@@ -2,6 +2,7 @@
 
 #include <cstdio>
 
+#include "core/elector.hpp"
 #include "core/message.hpp"
 
 namespace baton::sim {
@@ -47,6 +48,7 @@ std::string core_text(const TraceRecord& r) {
     case CoreEventKind::SteppedDown:
       return with_reason("stepped down in term " + t, r.text);
     case CoreEventKind::LeaderDiscovered:
+      if (r.peer == kNoNode) return with_reason("lost its leader of term " + t, r.text);
       return "learned leader " + node_name(r.peer) + " of term " + t;
     case CoreEventKind::TransferStarted:
       return "leadership transfer to " + node_name(r.peer) + " started";
@@ -174,6 +176,11 @@ std::string body(const TraceRecord& r) {
     }
     case TraceKind::Note:
       return std::string(r.text);
+    case TraceKind::ConnectionReset:
+      return "sees its connection to " + node_name(r.peer) + " close: " +
+             (static_cast<RequestResult>(r.sub) == RequestResult::Ok
+                  ? std::string("campaigns at once (pre-vote)")
+                  : "ignored (" + std::string(to_string(static_cast<RequestResult>(r.sub))) + ")");
   }
   return {};
 }

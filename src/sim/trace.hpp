@@ -28,6 +28,9 @@ enum class TraceKind : std::uint8_t {
   Input,         ///< defer-input: `sub` = InputFate; `value` = the due tick (Held) or a count
   DownQueue,     ///< down-queue: `sub` = DownQueueFate; `node` sender, `peer` crashed receiver
   Note,          ///< free text
+  /// campaign-on-leader-reset: `node` saw its connection to `peer` (which died) close; `sub` = the
+  /// core's RequestResult (Ok: it campaigns)
+  ConnectionReset,
 };
 
 /// down-queue: Queued = the receiver is crashed, so the message waits in the sender's queue;

@@ -376,6 +376,9 @@ TEST(RuntimeNode, BadOptionsAreRefusedWithTheReason) {
   EXPECT_NE(error_of(o).find("cannot be combined with leader-lease"), std::string::npos);
   o.settings.push_back({"leader-lease", "off"});
   EXPECT_EQ(error_of(o), "");
+  o = cluster.options(1, {});
+  o.settings.push_back({"campaign-on-leader-reset", "on"});  // the flag, as a setting
+  EXPECT_NE(error_of(o).find("cannot be combined with leader-lease"), std::string::npos);
 }
 
 TEST(RuntimeNode, AddressInUseIsAClearError) {

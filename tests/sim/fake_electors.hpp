@@ -35,6 +35,9 @@ struct FakeSpec {
   std::uint64_t transfer_at_tick = 0;
 };
 
+/// Arrival::round of a connection reset (Elector::leader_connection_lost()).
+inline constexpr std::uint64_t kConnectionReset = ~std::uint64_t{0};
+
 struct Arrival {
   NodeId from;
   std::uint64_t round;
@@ -90,6 +93,10 @@ class FakeElector : public Elector {
   }
   HardState hard_state() const override { return {}; }
   RequestResult transfer(NodeId) override { return RequestResult::NotSupported; }
+  RequestResult leader_connection_lost(NodeId peer) override {
+    arrivals.push_back({peer, kConnectionReset, ticks_});
+    return RequestResult::Ok;
+  }
   RequestResult resign() override {
     leading_ = false;
     resigned_ = true;

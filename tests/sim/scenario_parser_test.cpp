@@ -245,6 +245,16 @@ TEST(ScenarioParser, ErrorsNameFileLineAndWhatWasExpected) {
               HasSubstr("bad.scn:1: priorities: expected one value per node (3), got 2"));
   EXPECT_THAT(error_of("at 1s flap 1 <-> 2 every 100ms until 0.5s\n"),
               HasSubstr("flap must end after it starts"));
+  // campaign-on-leader-reset: refused exactly as `baton node` refuses it, at the setting's line.
+  EXPECT_THAT(
+      error_of("nodes 3\ncampaign-on-leader-reset on\n"),
+      HasSubstr("bad.scn:2: campaign-on-leader-reset cannot be combined with leader-lease"));
+  EXPECT_THAT(error_of("leader-lease off\npre-vote off\ncampaign-on-leader-reset on\n"),
+              HasSubstr("bad.scn:3: campaign-on-leader-reset needs pre-vote on"));
+  EXPECT_THAT(error_of("algorithm bully\ncampaign-on-leader-reset on\n"),
+              HasSubstr("bad.scn:2: campaign-on-leader-reset is implemented for raft only"));
+  EXPECT_THAT(error_of("leader-lease off\ncampaign-on-leader-reset on\nat 1s heal\n"),
+              testing::Eq("(no error)"));
 }
 
 TEST(ScenarioParser, LoadScenarioNamesUnreadablePath) {
