@@ -67,6 +67,7 @@ raft::Config raft_config(const Scenario& scenario, NodeId id) {
   c.preferred_leader = r.preferred_leader;
   c.unsafe.grant_multiple_votes_per_term = r.unsafe_multiple_votes;
   c.unsafe.ignore_drift_in_lease = r.unsafe_lease_ignores_drift;
+  c.unsafe.reset_campaign_with_lease = r.unsafe_reset_campaign_with_lease;
   return c;
 }
 

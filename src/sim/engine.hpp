@@ -167,9 +167,11 @@ class Simulation {
   /// wait (for a follower's heartbeats: once its beat has come, or it no longer holds them).
   /// Called after every tick and request, and after a message stepped past the hold.
   void maybe_read_held_input(NodeId id);
-  /// campaign-on-leader-reset: `dead`'s process died, so every peer it has a connection to sees
-  /// that connection close, behind whatever `dead` sent it that is still in flight.
-  void schedule_connection_resets(NodeId dead);
+  /// campaign-on-leader-reset: every connection of `node` closes (its process died, or with
+  /// `both_ends` a `reset` fault while it lives): each peer it is not cut off from sees the close
+  /// behind whatever `node` sent it that is still in flight; with `both_ends`, `node` too sees each
+  /// peer's end close behind what that peer sent it.
+  void schedule_connection_resets(NodeId node, bool both_ends = false);
   /// campaign-on-leader-reset: `id` sees its connection to `dead` close.
   void on_connection_reset(NodeId id, NodeId dead);
   /// defer-input: what a tick just run lets the node read (a follower's read on the beat, or

@@ -39,6 +39,8 @@ const char* fault_name(Fault::Kind kind) {
       return "resign";
     case Fault::Kind::Transfer:
       return "transfer";
+    case Fault::Kind::Reset:
+      return "reset";
   }
   return "fault";
 }
@@ -301,6 +303,13 @@ void Simulation::on_fault(const Fault& fault) {
       record({now_, TraceKind::Fault, 0, 0, 0, 0, 0, 0,
               own(text + " " + std::to_string(fault.value) + "-" + std::to_string(fault.value2) +
                   "ms")});
+      break;
+    case Fault::Kind::Reset:
+      describe_targets();
+      record({now_, TraceKind::Fault, 0, 0, 0, 0, 0, 0, own(text)});
+      for (NodeId id : targets) {
+        if (!nodes_[id].crashed && !last_arrival_.empty()) schedule_connection_resets(id, true);
+      }
       break;
     case Fault::Kind::Resign:
       describe_targets();

@@ -290,16 +290,21 @@ void Simulation::follow_beat(NodeId id) {
 
 // ---- campaign-on-leader-reset ----------------------------------------------------------------
 
-void Simulation::schedule_connection_resets(NodeId dead) {
+void Simulation::schedule_connection_resets(NodeId node, bool both_ends) {
   // The kernel closes a dead process's sockets: each peer's end sees the close after the data
   // still in flight on that connection (TCP keeps order). A partition in the way holds the close
   // back like any segment; the peer then never sees it (only its timer tells it). The store is a
   // service, not a peer, and its sessions have their own TTL.
-  for (NodeId peer = 1; peer <= n_; ++peer) {
-    if (peer == dead || nodes_[peer].crashed || links_.blocked(dead, peer)) continue;
-    const Micros after_data = last_arrival_[dead * (total_ + 1) + peer];
+  const auto close_seen_by = [&](NodeId seer, NodeId closed) {
+    if (nodes_[seer].crashed || links_.blocked(closed, seer)) return;
+    const Micros after_data = last_arrival_[closed * (total_ + 1) + seer];
     const Micros at = std::max(now_ + network_.latency(network_rng_), after_data);
-    queue_.push(Event{at, 0, EventKind::ConnectionReset, peer, dead, nodes_[peer].incarnation});
+    queue_.push(Event{at, 0, EventKind::ConnectionReset, seer, closed, nodes_[seer].incarnation});
+  };
+  for (NodeId peer = 1; peer <= n_; ++peer) {
+    if (peer == node) continue;
+    close_seen_by(peer, node);
+    if (both_ends) close_seen_by(node, peer);
   }
 }
 

@@ -45,6 +45,7 @@ struct RaftSettings {
   /// Test-only: break a safety rule on purpose to prove the checkers fire.
   bool unsafe_multiple_votes = false;
   bool unsafe_lease_ignores_drift = false;
+  bool unsafe_reset_campaign_with_lease = false;  ///< campaign-on-leader-reset despite the lease
 };
 
 /// Settings of Bully (Garcia-Molina). Its leader timeout and heartbeat are the shared
@@ -162,6 +163,9 @@ struct Fault {
     SetLatency,  ///< uniform latency becomes [value, value2] ms
     Resign,      ///< targets (normally the leader) resign
     Transfer,    ///< the leader transfers leadership to `to`
+    /// Every connection of the targets closes while their processes live (a middlebox, a peer
+    /// dropping the connection): both ends see the close. Only campaign-on-leader-reset acts on it.
+    Reset,
   };
   Kind kind = Kind::Crash;
   std::vector<Target> targets;

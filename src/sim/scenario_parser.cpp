@@ -19,8 +19,8 @@ namespace {
 constexpr Micros kEnd = -1;
 
 const std::vector<std::string> kActions = {
-    "crash", "restart", "pause",     "resume",  "isolate", "partition", "cut",
-    "heal",  "loss",    "duplicate", "latency", "resign",  "transfer",  "flap"};
+    "crash", "restart",   "pause",   "resume", "isolate",  "partition", "cut",  "heal",
+    "loss",  "duplicate", "latency", "resign", "transfer", "flap",      "reset"};
 const std::vector<std::string> kExpectations = {
     "leader within", "failover within", "no leader among", "leader is",
     "leader at end", "stable leader",   "violation"};
@@ -438,6 +438,9 @@ class Parser {
       }
       f.value = range->first;
       f.value2 = range->second;
+    } else if (action == "reset") {
+      f.kind = Fault::Kind::Reset;
+      f.targets = parse_targets();
     } else if (action == "resign") {
       f.kind = Fault::Kind::Resign;
       f.targets =

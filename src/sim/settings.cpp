@@ -302,6 +302,9 @@ const std::vector<Setting>& table() {
         on_off([](Scenario& s) -> bool& { return s.raft.unsafe_multiple_votes; }));
     add("unsafe-lease-ignores-drift", "on|off", "TEST ONLY: lease ignores the drift bound",
         on_off([](Scenario& s) -> bool& { return s.raft.unsafe_lease_ignores_drift; }));
+    add("unsafe-reset-campaign-with-lease", "on|off",
+        "TEST ONLY: campaign-on-leader-reset with the leader lease on",
+        on_off([](Scenario& s) -> bool& { return s.raft.unsafe_reset_campaign_with_lease; }));
     // Network.
     add("latency-ms", "MIN-MAX", "uniform one-way message latency",
         range_ms([](Scenario& s) -> double& { return s.network.latency_ms_min; },
@@ -371,6 +374,7 @@ bool simulator_only_setting(std::string_view key) {
                                                      "down-queue",
                                                      "unsafe-multiple-votes",
                                                      "unsafe-lease-ignores-drift",
+                                                     "unsafe-reset-campaign-with-lease",
                                                      "latency-ms",
                                                      "latency-normal-ms",
                                                      "loss",
@@ -426,7 +430,7 @@ std::optional<std::string> campaign_on_leader_reset_conflict(const Scenario& sce
     return "campaign-on-leader-reset is implemented for raft only (algorithm is " +
            scenario.algorithm + ")";
   }
-  if (scenario.raft.leader_lease) {
+  if (scenario.raft.leader_lease && !scenario.raft.unsafe_reset_campaign_with_lease) {
     return "campaign-on-leader-reset cannot be combined with leader-lease on: the lease assumes no "
            "voter votes within election-timeout-min of hearing the leader, and an early campaign "
            "breaks that; set leader-lease off (docs/runtime.md)";

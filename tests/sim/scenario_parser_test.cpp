@@ -127,6 +127,9 @@ TEST(ScenarioParser, Actions) {
   f = fault_of("at 1s transfer to node 4");
   EXPECT_EQ(f.kind, Fault::Kind::Transfer);
   EXPECT_EQ(f.to, node(4));
+  f = fault_of("at 1s reset leader 3");
+  EXPECT_EQ(f.kind, Fault::Kind::Reset);
+  EXPECT_EQ(f.targets, (std::vector{role(Target::Kind::Leader), node(3)}));
 }
 
 TEST(ScenarioParser, TimesAbsoluteRelativeAndSorted) {
@@ -255,6 +258,9 @@ TEST(ScenarioParser, ErrorsNameFileLineAndWhatWasExpected) {
               HasSubstr("bad.scn:2: campaign-on-leader-reset is implemented for raft only"));
   EXPECT_THAT(error_of("leader-lease off\ncampaign-on-leader-reset on\nat 1s heal\n"),
               testing::Eq("(no error)"));
+  EXPECT_THAT(error_of("campaign-on-leader-reset on\nunsafe-reset-campaign-with-lease on\n"),
+              testing::Eq("(no error)"));
+  EXPECT_THAT(error_of("at 1s reset\n"), HasSubstr("bad.scn:1: expected a target"));
 }
 
 TEST(ScenarioParser, LoadScenarioNamesUnreadablePath) {

@@ -133,12 +133,14 @@ TEST(Settings, SimulatorOnlySettingsAreRealKeysAndRefusedForANode) {
     ASSERT_TRUE(error.has_value()) << info.key;
     EXPECT_NE(error->find(info.key), std::string::npos) << *error;
   }
-  EXPECT_EQ(simulator_only, 23u) << "every name in simulator_only_setting() is a key of the table";
-  for (const char* key : {"loss", "nemesis", "down-queue", "unsafe-multiple-votes", "clock"}) {
+  EXPECT_EQ(simulator_only, 24u) << "every name in simulator_only_setting() is a key of the table";
+  for (const char* key : {"loss", "nemesis", "down-queue", "unsafe-multiple-votes", "clock",
+                          "unsafe-reset-campaign-with-lease"}) {
     EXPECT_TRUE(simulator_only_setting(key)) << key;
   }
-  for (const char* key : {"tick-ms", "heartbeat-ms", "election-timeout-ms", "defer-input",
-                          "leader-lease", "max-clock-drift", "priorities", "ttl-ms"}) {
+  for (const char* key :
+       {"tick-ms", "heartbeat-ms", "election-timeout-ms", "defer-input", "leader-lease",
+        "max-clock-drift", "priorities", "ttl-ms", "campaign-on-leader-reset"}) {
     EXPECT_FALSE(simulator_only_setting(key)) << key;
   }
   Scenario s;

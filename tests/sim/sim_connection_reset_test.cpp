@@ -93,6 +93,32 @@ TEST(ConnectionReset, APausedPeerSeesTheCloseOnWakingAfterWhatQueued) {
   EXPECT_EQ(arrivals[static_cast<std::size_t>(at)].at_tick, 35u);
 }
 
+TEST(ConnectionReset, AResetOfALiveNodeClosesBothEndsOfEachOfItsConnections) {
+  Scenario s = quiet_scenario(3, 60'000);
+  s.raft.leader_lease = false;
+  s.raft.campaign_on_leader_reset = true;
+  Fault reset;
+  reset.kind = Fault::Kind::Reset;
+  reset.targets = {Target{Target::Kind::Node, 2}};
+  s.faults.push_back({20'000, reset});
+  RunOptions opt;
+  opt.elector_factory = fake_factory({});
+  Simulation sim(s, 7, opt);
+  sim.run_until(60'000);
+  const auto resets_seen_by = [&](NodeId id) {
+    std::vector<NodeId> from;
+    for (const Arrival& a : fake(sim, id).arrivals) {
+      if (a.round == kConnectionReset) from.push_back(a.from);
+    }
+    std::sort(from.begin(), from.end());
+    return from;
+  };
+  EXPECT_EQ(resets_seen_by(1), std::vector<NodeId>{2});
+  EXPECT_EQ(resets_seen_by(3), std::vector<NodeId>{2});
+  EXPECT_EQ(resets_seen_by(2), (std::vector<NodeId>{1, 3})) << "its own ends close too";
+  EXPECT_FALSE(sim.core(2) == nullptr) << "the process lives";
+}
+
 TEST(ConnectionReset, NothingIsSeenWithoutTheSetting) {
   Scenario s = reset_scenario(1);
   s.raft.campaign_on_leader_reset = false;

@@ -60,6 +60,8 @@ struct Config {
   struct Unsafe {
     bool grant_multiple_votes_per_term = false;
     bool ignore_drift_in_lease = false;
+    /// leader_connection_lost() acts even with the leader lease on.
+    bool reset_campaign_with_lease = false;
   } unsafe;
 };
 

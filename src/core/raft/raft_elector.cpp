@@ -240,7 +240,9 @@ RequestResult RaftElector::set_standing(bool standing) {
 }
 
 RequestResult RaftElector::leader_connection_lost(NodeId peer) {
-  if (config_.leader_lease || !config_.pre_vote) return RequestResult::NotSupported;
+  if ((config_.leader_lease && !config_.unsafe.reset_campaign_with_lease) || !config_.pre_vote) {
+    return RequestResult::NotSupported;
+  }
   const auto* follower = std::get_if<Follower>(&role_);
   if (follower == nullptr || follower->leader != peer || peer == kNoNode) {
     return RequestResult::NotLeader;
