@@ -175,7 +175,7 @@ Failover measure_failover(std::size_t n, std::uint64_t seed, std::uint32_t final
   std::vector<std::uint64_t> looking_since(n + 1, 0);
   const std::size_t quorum = n / 2 + 1;
   for (int t = 0; t < 20'000 && f.agreed == 0; ++t) {
-    c.tick_all();
+    c.run(1);
     std::size_t looking = 0;
     for (NodeId id = 1; id <= n; ++id) {
       if (c.crashed(id) || c.node(id).peer_state() != zab::PeerState::Looking) continue;

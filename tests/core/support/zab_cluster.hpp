@@ -6,7 +6,6 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
-#include <deque>
 #include <functional>
 #include <string>
 #include <utility>
@@ -16,11 +15,18 @@
 #include "core/output.hpp"
 #include "core/rng.hpp"
 #include "core/zab/zab_elector.hpp"
+#include "core_cluster.hpp"
+#include "output_helpers.hpp"
 
 // A namespace of its own: the other cluster headers have helpers of the same names.
 namespace baton::zab_test {
 
 using ConfigTweak = std::function<void(zab::Config&)>;
+using core_test::drain;
+using core_test::envelope;
+using core_test::has_event;
+using core_test::receivers_of;
+using core_test::sent_of;
 
 /// Small, fast timings for tests: finalize wait 10, notification resend 20..160, epoch timeout
 /// 60, Ping every 5, leader timeout [20, 40], resign hold 60. The tweak sees `c.id`.
@@ -44,42 +50,6 @@ inline zab::ZabElector make_node(NodeId id, std::size_t members, const ConfigTwe
   zab::Config c = test_config(id, members);
   if (tweak) tweak(c);
   return zab::ZabElector(c, restored, Rng(seed * 1000 + id));
-}
-
-inline Output drain(Elector& node) {
-  Output out;
-  node.take_output(out);
-  return out;
-}
-
-inline Envelope envelope(NodeId from, NodeId to, Message m) {
-  return Envelope{from, to, m};
-}
-
-inline bool has_event(const Output& out, CoreEventKind kind) {
-  for (const auto& e : out.events) {
-    if (e.kind == kind) return true;
-  }
-  return false;
-}
-
-/// The messages of kind M in `out` (early and regular), with their receivers.
-template <class M>
-std::vector<std::pair<NodeId, M>> sent_of(const Output& out) {
-  std::vector<std::pair<NodeId, M>> found;
-  for (const auto* list : {&out.early_messages, &out.messages}) {
-    for (const auto& e : *list) {
-      if (const auto* m = std::get_if<M>(&e.message)) found.emplace_back(e.to, *m);
-    }
-  }
-  return found;
-}
-
-template <class M>
-std::vector<NodeId> receivers_of(const Output& out) {
-  std::vector<NodeId> to;
-  for (const auto& [id, m] : sent_of<M>(out)) to.push_back(id);
-  return to;
 }
 
 // ---- single-node driving helpers for the rule tests -------------------------------------------
@@ -171,171 +141,12 @@ inline zab::ZabElector follower(NodeId id, NodeId leader, std::uint64_t epoch,
 }
 
 /// N ZAB electors (ids 1..N) on FIFO links that deliver `latency_ticks` after sending (0: within
-/// the same tick, until the network is quiet). Deterministic for a seed.
-class ZabCluster {
+/// the same tick, until the network is quiet); core_cluster.hpp.
+class ZabCluster : public core_test::CoreCluster<zab::ZabElector, zab::Config> {
  public:
   explicit ZabCluster(std::size_t members, std::uint64_t seed = 1, ConfigTweak tweak = {},
                       std::uint32_t latency_ticks = 0)
-      : seed_(seed),
-        tweak_(std::move(tweak)),
-        latency_ticks_(latency_ticks),
-        members_(members),
-        links_(members * members, true),
-        crashed_(members, false),
-        leadership_(members) {
-    for (std::size_t i = 1; i <= members; ++i) nodes_.push_back(fresh(static_cast<NodeId>(i), {}));
-  }
-
-  std::size_t size() const { return members_; }
-  zab::ZabElector& node(NodeId id) { return nodes_[id - 1]; }
-  bool crashed(NodeId id) const { return crashed_[id - 1]; }
-  /// Global ticks so far (every node ticks once per global tick).
-  std::uint64_t now() const { return now_; }
-
-  /// One global tick: every live node ticks, then every message due by now is delivered (with
-  /// latency 0 that includes the messages those deliveries cause).
-  void tick_all() {
-    ++now_;
-    for (std::size_t i = 1; i <= members_; ++i) {
-      const auto id = static_cast<NodeId>(i);
-      if (crashed(id)) continue;
-      node(id).tick();
-      collect(id);
-    }
-    deliver_due();
-  }
-  void run(std::size_t ticks) {
-    for (std::size_t t = 0; t < ticks; ++t) tick_all();
-  }
-  /// Runs until exactly one live node leads and every live node follows it; returns the leader
-  /// (kNoNode on give-up).
-  NodeId run_until_stable(std::size_t max_ticks = 10'000) {
-    for (std::size_t t = 0; t < max_ticks; ++t) {
-      if (NodeId l = agreed_leader(); l != kNoNode) return l;
-      tick_all();
-    }
-    return agreed_leader();
-  }
-
-  /// The one live leader every live node knows, or kNoNode.
-  NodeId agreed_leader() {
-    const std::vector<NodeId> all = leaders();
-    if (all.size() != 1) return kNoNode;
-    for (std::size_t i = 1; i <= members_; ++i) {
-      if (!crashed(static_cast<NodeId>(i)) && nodes_[i - 1].status().leader != all[0]) {
-        return kNoNode;
-      }
-    }
-    return all[0];
-  }
-  /// Every live node that believes it leads, in id order.
-  std::vector<NodeId> leaders() {
-    std::vector<NodeId> found;
-    for (std::size_t i = 1; i <= members_; ++i) {
-      if (!crashed(static_cast<NodeId>(i)) && nodes_[i - 1].role() == Role::Leader) {
-        found.push_back(static_cast<NodeId>(i));
-      }
-    }
-    return found;
-  }
-
-  /// The node stops: it neither ticks, receives nor sends; what it had queued is lost.
-  void crash(NodeId id) {
-    crashed_[id - 1] = true;
-    std::erase_if(queue_, [&](const Queued& q) { return q.envelope.from == id; });
-  }
-  /// Restarts a node with its durable hard state and a fresh RNG stream.
-  void restart(NodeId id) {
-    nodes_[id - 1] = fresh(id, node(id).hard_state(), ++restarts_);
-    crashed_[id - 1] = false;
-  }
-  void cut(NodeId a, NodeId b) { set_link(a, b, false); }
-  /// Cuts every link between the two groups.
-  void partition(const std::vector<NodeId>& a, const std::vector<NodeId>& b) {
-    for (NodeId x : a) {
-      for (NodeId y : b) cut(x, y);
-    }
-  }
-  void heal() { links_.assign(links_.size(), true); }
-
-  std::size_t sent(std::size_t counter_slot) const { return sent_by_slot_[counter_slot]; }
-  template <class M>
-  std::size_t sent_of_kind() const {
-    return sent(counter_slot_of<M>());
-  }
-  /// Notification, FollowerInfo, NewEpoch and AckEpoch messages (not Ping/PingAck) sent.
-  std::size_t election_messages_sent() const { return election_messages_sent_; }
-  std::size_t messages_sent() const {
-    std::size_t total = 0;
-    for (std::size_t n : sent_by_slot_) total += n;
-    return total;
-  }
-  const std::vector<LeadershipChange>& leadership(NodeId id) const { return leadership_[id - 1]; }
-  /// Every message and event so far, one line each: the determinism tests compare these.
-  const std::vector<std::string>& trace() const { return trace_; }
-
- private:
-  struct Queued {
-    std::uint64_t due_tick = 0;
-    Envelope envelope;
-  };
-
-  zab::ZabElector fresh(NodeId id, HardState restored, std::uint64_t salt = 0) {
-    zab::Config c = test_config(id, members_);
-    if (tweak_) tweak_(c);
-    return zab::ZabElector(c, restored, Rng(seed_).fork(id * 131 + salt));
-  }
-  bool link_up(NodeId a, NodeId b) const { return links_[(a - 1) * members_ + (b - 1)]; }
-  void set_link(NodeId a, NodeId b, bool up) {
-    links_[(a - 1) * members_ + (b - 1)] = up;
-    links_[(b - 1) * members_ + (a - 1)] = up;
-  }
-  void deliver_due() {
-    // Constant latency keeps the queue sorted by due tick.
-    while (!queue_.empty() && queue_.front().due_tick <= now_) {
-      const Envelope e = queue_.front().envelope;
-      queue_.pop_front();
-      if (crashed(e.to) || !link_up(e.from, e.to)) continue;
-      node(e.to).step(e);
-      collect(e.to);
-    }
-  }
-  void collect(NodeId id) {
-    scratch_.clear();
-    node(id).take_output(scratch_);
-    // The in-memory disk is instant, so the hard state is durable before anything leaves.
-    for (const auto* list : {&scratch_.early_messages, &scratch_.messages}) {
-      for (const auto& e : *list) {
-        if (is_election_message(e.message)) ++election_messages_sent_;
-        ++sent_by_slot_[message_counter_slot(e.message)];
-        trace_.push_back(std::to_string(now_) + " " + std::to_string(e.from) + "->" +
-                         std::to_string(e.to) + " " + std::string(message_name(e.message)));
-        queue_.push_back(Queued{now_ + latency_ticks_, e});
-      }
-    }
-    for (const auto& ev : scratch_.events) {
-      trace_.push_back(std::to_string(now_) + " " + std::to_string(id) + " " +
-                       std::string(to_string(ev.kind)) + " e" + std::to_string(ev.term) + " " +
-                       std::string(ev.reason));
-    }
-    for (const auto& l : scratch_.leadership) leadership_[id - 1].push_back(l);
-  }
-
-  std::uint64_t seed_;
-  ConfigTweak tweak_;
-  std::uint32_t latency_ticks_;
-  std::size_t members_;
-  std::vector<bool> links_;
-  std::vector<bool> crashed_;
-  std::vector<zab::ZabElector> nodes_;
-  std::deque<Queued> queue_;
-  Output scratch_;
-  std::vector<std::vector<LeadershipChange>> leadership_;
-  std::vector<std::string> trace_;
-  std::uint64_t now_ = 0;
-  std::size_t election_messages_sent_ = 0;
-  std::size_t sent_by_slot_[kMessageCounterSlots] = {};
-  std::uint64_t restarts_ = 0;
+      : CoreCluster(members, seed, std::move(tweak), &test_config, latency_ticks) {}
 };
 
 }  // namespace baton::zab_test
