@@ -14,11 +14,11 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/bench_idle_command.hpp"
+#include "cli/bench_settings.hpp"
 #include "cli/cluster_command.hpp"
 #include "service/cluster_client.hpp"
 #include "service/local_cluster.hpp"
 #include "service/node_config.hpp"
-#include "sim/settings.hpp"
 
 namespace baton::cli {
 namespace {
@@ -121,21 +121,19 @@ double percentile(std::vector<double> sorted, double p) {
 
 int run_bench(const BenchFlags& flags) {
   sim::Scenario settings;
-  settings.algorithm = flags.algorithm;
   service::LocalClusterOptions options;
   try {
-    for (const auto& text : flags.settings) {
-      auto setting = service::parse_setting(text);
-      if (auto error = sim::apply_node_setting(settings, setting.first, setting.second)) {
-        throw service::ConfigError("--set " + *error);
-      }
-      options.settings.push_back(setting);
-    }
+    BenchSettings parsed = parse_bench_settings(flags.algorithm, flags.settings);
+    settings = std::move(parsed.scenario);
+    options.settings = std::move(parsed.pairs);
   } catch (const service::ConfigError& error) {
     std::cerr << "baton bench failover: " << error.what() << "\n";
     return 2;
   }
   if (flags.campaign_on_leader_reset) options.extra_args.push_back("--campaign-on-leader-reset");
+  // The flag and `--set campaign-on-leader-reset=on` are one switch; the report says which ran.
+  const bool campaign_on_reset =
+      flags.campaign_on_leader_reset || settings.raft.campaign_on_leader_reset;
   options.baton_binary = self_executable();
   options.nodes = flags.nodes;
   options.algorithm = flags.algorithm;
@@ -205,7 +203,7 @@ int run_bench(const BenchFlags& flags) {
   // Detection cannot beat the timing: a follower waits at least election-timeout-min since the
   // last heartbeat it got, which left at most one heartbeat interval before the kill.
   double lower_bound = 0;
-  if (!flags.planned && !flags.campaign_on_leader_reset) {
+  if (!flags.planned && !campaign_on_reset) {
     lower_bound = std::max(0.0, settings.raft.election_timeout_ms_min - settings.raft.heartbeat_ms);
   }
   nlohmann::json settings_json{
@@ -215,7 +213,7 @@ int run_bench(const BenchFlags& flags) {
       {"tick_ms", settings.tick_ms},
       {"pre_vote", settings.raft.pre_vote},
       {"leader_lease", settings.raft.leader_lease},
-      {"campaign_on_leader_reset", flags.campaign_on_leader_reset},
+      {"campaign_on_leader_reset", campaign_on_reset},
       {"planned", flags.planned}};
   const nlohmann::json failover{{"p50", percentile(samples, 50)},
                                 {"p90", percentile(samples, 90)},

@@ -11,11 +11,11 @@
 #include <optional>
 #include <thread>
 
+#include "cli/bench_settings.hpp"
 #include "cli/cluster_command.hpp"
 #include "service/cluster_client.hpp"
 #include "service/local_cluster.hpp"
 #include "service/node_config.hpp"
-#include "sim/settings.hpp"
 
 namespace baton::cli {
 namespace {
@@ -65,16 +65,11 @@ struct NodeCost {
 
 int run_idle(const IdleFlags& flags) {
   sim::Scenario settings;
-  settings.algorithm = flags.algorithm;
   service::LocalClusterOptions options;
   try {
-    for (const auto& text : flags.settings) {
-      auto setting = service::parse_setting(text);
-      if (auto error = sim::apply_node_setting(settings, setting.first, setting.second)) {
-        throw service::ConfigError("--set " + *error);
-      }
-      options.settings.push_back(setting);
-    }
+    BenchSettings parsed = parse_bench_settings(flags.algorithm, flags.settings);
+    settings = std::move(parsed.scenario);
+    options.settings = std::move(parsed.pairs);
   } catch (const service::ConfigError& error) {
     std::cerr << "baton bench idle: " << error.what() << "\n";
     return 2;

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `baton sim` from the outside: exit statuses (0 ok, 1 invariant/expectation broke, 2 bad usage or
+# `baton sim` (and the benches' --set checks) from the outside: exit statuses (0 ok, 1 invariant/expectation broke, 2 bad usage or
 # bad scenario), error messages that name what was wrong, the JSON keys, and a byte-identical
 # trace for the same seed. Usage: baton_sim_cli_test.sh BATON SCENARIO_DIR
 set -uo pipefail
@@ -84,6 +84,13 @@ expect_output "compare json has algorithms" '"algorithms": \['
 expect_output "compare json has scenarios" '"scenarios": \['
 check "compare unknown algorithm exits 2" 2 "$baton" sim compare --algorithms nope
 expect_output "compare names the bad algorithm" "unknown algorithm 'nope'"
+
+# The benches check their --set flags as a node would, before any node starts (no process is
+# started for these).
+check "bench idle bad setting exits 2" 2 "$baton" bench idle --nodes 3 --set heartbeat-ms=fast
+expect_output "bench idle names the flag" "baton bench idle: --set heartbeat-ms: expected a number"
+check "bench failover simulator-only setting exits 2" 2 "$baton" bench failover --set loss=0.1
+expect_output "bench failover names the setting" "baton bench failover: --set .*'loss'"
 
 echo "$passes passed, $failures failed"
 [[ $failures -eq 0 ]]
