@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# `baton sim` (and the benches' --set checks) from the outside: exit statuses (0 ok, 1 invariant/expectation broke, 2 bad usage or
-# bad scenario), error messages that name what was wrong, the JSON keys, and a byte-identical
-# trace for the same seed. Usage: baton_sim_cli_test.sh BATON SCENARIO_DIR
+# `baton sim` (and the benches' --set checks) from the outside: exit statuses (0 ok, 1
+# invariant/expectation broke, 2 bad usage or bad scenario), error messages that name what was
+# wrong, the JSON keys, and a byte-identical trace for the same seed. Usage: baton_sim_cli_test.sh
+# BATON SCENARIO_DIR
 set -uo pipefail
 baton=$1
 scenarios=$2
