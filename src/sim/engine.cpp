@@ -745,8 +745,8 @@ void Simulation::resume(NodeId id) {
   if (node.inbox.empty()) node.inbox.swap(inbox);  // keep the capacity
   std::vector<NodeId> resets;
   resets.swap(node.resets_while_paused);
-  for (NodeId dead : resets) {
-    if (!node.crashed && !node.paused) on_connection_reset(id, dead);
+  for (NodeId peer : resets) {
+    if (!node.crashed && !node.paused) on_connection_reset(id, peer);
   }
 }
 

@@ -172,8 +172,9 @@ class Simulation {
   /// behind whatever `node` sent it that is still in flight; with `both_ends`, `node` too sees each
   /// peer's end close behind what that peer sent it.
   void schedule_connection_resets(NodeId node, bool both_ends = false);
-  /// campaign-on-leader-reset: `id` sees its connection to `dead` close.
-  void on_connection_reset(NodeId id, NodeId dead);
+  /// campaign-on-leader-reset: `id` sees its connection to `peer` close (the core decides
+  /// whether that was its leader).
+  void on_connection_reset(NodeId id, NodeId peer);
   /// defer-input: what a tick just run lets the node read (a follower's read on the beat, or
   /// input held until the due tick); then its schedule follows the core's leader.
   void read_input_after_tick(NodeId id);

@@ -308,10 +308,10 @@ void Simulation::schedule_connection_resets(NodeId node, bool both_ends) {
   }
 }
 
-void Simulation::on_connection_reset(NodeId id, NodeId dead) {
+void Simulation::on_connection_reset(NodeId id, NodeId peer) {
   Node& node = nodes_[id];
-  const RequestResult r = node.core->leader_connection_lost(dead);
-  record({now_, TraceKind::ConnectionReset, static_cast<std::uint8_t>(r), id, dead, 0, 0, 0, {}});
+  const RequestResult r = node.core->leader_connection_lost(peer);
+  record({now_, TraceKind::ConnectionReset, static_cast<std::uint8_t>(r), id, peer, 0, 0, 0, {}});
   if (node.core->has_output()) drain_output(id);
   update_status(id);
   if (!node.held.empty()) maybe_read_held_input(id);
