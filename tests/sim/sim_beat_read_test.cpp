@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <iterator>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -40,10 +41,19 @@ Scenario beat_scenario() {
 struct Seen {
   std::vector<std::uint64_t> heartbeat_at;
   std::vector<Arrival> all;
+  std::uint64_t deferred = 0;  ///< RunResult::messages_deferred of the whole run
 };
 
-Seen seen_by(Simulation& sim, NodeId id, std::uint64_t rounds) {
-  Seen seen{std::vector<std::uint64_t>(rounds + 1, 0), fake(sim, id).arrivals};
+/// Runs the scripted cores `specs` through `s` until `until` and returns what node `id` saw of
+/// rounds 1..`rounds`.
+Seen run_and_see(const std::map<NodeId, FakeSpec>& specs, NodeId id, Micros until,
+                 std::uint64_t rounds, const Scenario& s = beat_scenario()) {
+  RunOptions opt;
+  opt.elector_factory = fake_factory(specs);
+  Simulation sim(s, 7, opt);  // (keeps a reference to `s`)
+  sim.run_until(until);
+  Seen seen{std::vector<std::uint64_t>(rounds + 1, 0), fake(sim, id).arrivals,
+            sim.result().messages_deferred};
   for (const Arrival& a : seen.all) {
     if (a.round != 0 && a.round <= rounds) seen.heartbeat_at[a.round] = a.at_tick;
   }
@@ -65,28 +75,18 @@ std::size_t count_containing(const std::vector<std::string>& lines, const std::s
 }
 
 TEST(ReadOnTheBeat, AFollowerReadsItsLeadersHeartbeatsOneTickAfterTheyAreDue) {
-  RunOptions opt;
-  opt.elector_factory = fake_factory({{1, kLeader}, {2, kFollower}});
-  const Scenario s = beat_scenario();
-  Simulation sim(s, 7, opt);
-  sim.run_until(101'500);
-  const Seen seen = seen_by(sim, 2, 100);
+  const Seen seen = run_and_see({{1, kLeader}, {2, kFollower}}, 2, 101'500, 100);
   EXPECT_EQ(seen.heartbeat_at[10], 10u) << "the first is read as it arrives: it measures the beat";
   for (std::uint64_t k = 20; k <= 100; k += 10) {
     EXPECT_EQ(seen.heartbeat_at[k], k + 1) << "round " << k << " waits for the beat";
   }
-  EXPECT_EQ(sim.result().messages_deferred, 9u);
+  EXPECT_EQ(seen.deferred, 9u);
 }
 
 TEST(ReadOnTheBeat, AMessageThatDoesNotWaitReadsTheHeldHeartbeatsFirst) {
   FakeSpec leader = kLeader;
   leader.wake_at_tick = 30;  // right behind round 30, which waits for tick 31
-  RunOptions opt;
-  opt.elector_factory = fake_factory({{1, leader}, {2, kFollower}});
-  const Scenario s = beat_scenario();
-  Simulation sim(s, 7, opt);
-  sim.run_until(51'500);
-  const Seen seen = seen_by(sim, 2, 50);
+  const Seen seen = run_and_see({{1, leader}, {2, kFollower}}, 2, 51'500, 50);
   ASSERT_EQ(seen.all.size(), 6u);  // rounds 10..50 and the TimeoutNow
   EXPECT_EQ(seen.all[2].round, 30u) << "the held heartbeat comes first";
   EXPECT_EQ(seen.all[2].at_tick, 30u) << "read at once, not on the beat";
@@ -103,12 +103,7 @@ TEST(ReadOnTheBeat, AnotherPeersMessageLeavesTheLeadersHeartbeatsOnTheBeat) {
   // 30 waits for that tick.
   const FakeSpec leader{.send_to = 3, .send_every = 10};
   const FakeSpec other{.send_to = 3, .wake_at_tick = 30};
-  RunOptions opt;
-  opt.elector_factory = fake_factory({{1, leader}, {2, other}, {3, kFollower}});
-  const Scenario s = beat_scenario();
-  Simulation sim(s, 7, opt);
-  sim.run_until(41'500);
-  const Seen seen = seen_by(sim, 3, 40);
+  const Seen seen = run_and_see({{1, leader}, {2, other}, {3, kFollower}}, 3, 41'500, 40);
   const auto woken =
       std::find_if(seen.all.begin(), seen.all.end(), [](const Arrival& a) { return a.from == 2; });
   ASSERT_NE(woken, seen.all.end());
@@ -125,12 +120,7 @@ TEST(ReadOnTheBeat, HeartbeatsSentDuringAHandOverAreReadAsTheyArrive) {
   FakeSpec leader = kLeader;
   leader.lead_after_ticks = 1;
   leader.transfer_at_tick = 25;
-  RunOptions opt;
-  opt.elector_factory = fake_factory({{1, leader}, {2, kFollower}});
-  const Scenario s = beat_scenario();
-  Simulation sim(s, 7, opt);
-  sim.run_until(51'500);
-  const Seen seen = seen_by(sim, 2, 50);
+  const Seen seen = run_and_see({{1, leader}, {2, kFollower}}, 2, 51'500, 50);
   EXPECT_EQ(seen.heartbeat_at[20], 21u) << "before the hand-over: on the beat";
   for (std::uint64_t k = 30; k <= 50; k += 10) {
     EXPECT_EQ(seen.heartbeat_at[k], k) << "round " << k << " wakes its follower";
@@ -142,12 +132,7 @@ TEST(ReadOnTheBeat, NoHeartbeatWaitsPastTheCoresDueTickLessTheGuard) {
   // may not (tick 31 + 5 is past the due tick 35), round 40 may again (due 70).
   FakeSpec follower = kFollower;
   follower.due_every = 35;
-  RunOptions opt;
-  opt.elector_factory = fake_factory({{1, kLeader}, {2, follower}});
-  const Scenario s = beat_scenario();
-  Simulation sim(s, 7, opt);
-  sim.run_until(51'500);
-  const Seen seen = seen_by(sim, 2, 50);
+  const Seen seen = run_and_see({{1, kLeader}, {2, follower}}, 2, 51'500, 50);
   EXPECT_EQ(seen.heartbeat_at[20], 21u);
   EXPECT_EQ(seen.heartbeat_at[30], 30u) << "read as it arrives, ahead of the due tick";
   EXPECT_EQ(seen.heartbeat_at[40], 41u);
@@ -173,9 +158,7 @@ TEST(ReadOnTheBeat, AReadThatFindsNothingGoesBackToReadingAsTheyArrive) {
   EXPECT_EQ(count_containing(lines, "n2  reads on the beat and finds nothing (a miss)"), 1u);
   EXPECT_EQ(count_containing(lines, "n2  reads 1 held message(s) on the beat"), 3u);  // 20, 30, 90
 
-  Simulation sim(s, 7, opt);
-  sim.run_until(91'500);
-  const Seen seen = seen_by(sim, 2, 90);
+  const Seen seen = run_and_see({{1, kLeader}, {2, kFollower}}, 2, 91'500, 90, s);
   EXPECT_EQ(seen.heartbeat_at[40], 0u) << "cut";
   EXPECT_EQ(seen.heartbeat_at[80], 80u) << "read as it arrives after the miss";
   EXPECT_EQ(seen.heartbeat_at[90], 91u) << "and back on the beat";
@@ -196,15 +179,11 @@ TEST(ReadOnTheBeat, ACrashLosesTheHeldHeartbeats) {
 }
 
 TEST(ReadOnTheBeat, NothingWaitsWithoutTheSetting) {
-  RunOptions opt;
-  opt.elector_factory = fake_factory({{1, kLeader}, {2, kFollower}});
   Scenario s = beat_scenario();
   s.defer_input = false;
-  Simulation sim(s, 7, opt);
-  sim.run_until(101'500);
-  const Seen seen = seen_by(sim, 2, 100);
+  const Seen seen = run_and_see({{1, kLeader}, {2, kFollower}}, 2, 101'500, 100, s);
   for (std::uint64_t k = 10; k <= 100; k += 10) EXPECT_EQ(seen.heartbeat_at[k], k);
-  EXPECT_EQ(sim.result().messages_deferred, 0u);
+  EXPECT_EQ(seen.deferred, 0u);
 }
 
 }  // namespace
