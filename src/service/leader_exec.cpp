@@ -24,6 +24,9 @@ using std::chrono::milliseconds;
 /// reads the node's state), and it bounds how late a lease running low is noticed; the
 /// safety_margin has to cover it.
 constexpr milliseconds kLeasePollInterval{5};
+// A new leader holds no lease until a quorum has answered it (Raft: its first heartbeat round),
+// so "no lease" is only worth a log line once it has lasted this long.
+constexpr milliseconds kNoLeaseNoticeAfter{1000};
 /// How often a stop looks whether the child has gone: it usually exits right after SIGTERM.
 constexpr milliseconds kStopPollInterval{1};
 /// Events are few (one per leadership change); a slow reader gets FellBehind and a Snapshot.
@@ -138,6 +141,7 @@ class LeaderExec::Impl {
       next_start_at_ = {};
       resigned_ = false;
       waiting_logged_ = false;
+      tenure_began_ = Clock::now();
     }
   }
 
@@ -177,8 +181,11 @@ class LeaderExec::Impl {
     if (!view_.is_leader || resigned_ || now < next_start_at_) return false;
     // Without a lease there is no deadline to keep the child inside, so it does not run at all.
     if (!lease) {
-      log_waiting(
-          "leading without a lease (the algorithm or its settings grant none): not starting");
+      if (now - tenure_began_ >= kNoLeaseNoticeAfter) {
+        log_waiting("leading for " + std::to_string(to_ms(now - tenure_began_)) +
+                    " ms without a lease (the algorithm or its settings grant none, or no "
+                    "quorum answers): not starting");
+      }
       return false;
     }
     const auto needed = options_.safety_margin;
@@ -302,6 +309,7 @@ class LeaderExec::Impl {
   Clock::time_point child_started_at_{};
   RestartBackoff backoff_;
   Clock::time_point next_start_at_{};
+  Clock::time_point tenure_began_{};
   bool resigned_ = false;
   bool waiting_logged_ = false;
 };

@@ -1,10 +1,10 @@
 #include "service/local_cluster.hpp"
 
+#include "net/loopback_ports.hpp"
+
 #include <fcntl.h>
-#include <netinet/in.h>
 #include <signal.h>
 #include <sys/prctl.h>
-#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -19,24 +19,6 @@
 
 namespace baton::service {
 namespace fs = std::filesystem;
-
-std::uint16_t free_loopback_port() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  if (fd < 0) throw std::runtime_error(std::string("socket: ") + std::strerror(errno));
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = 0;
-  socklen_t len = sizeof(addr);
-  if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0 ||
-      ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
-    const std::string error = std::strerror(errno);
-    ::close(fd);
-    throw std::runtime_error("cannot find a free port on 127.0.0.1: " + error);
-  }
-  ::close(fd);
-  return ntohs(addr.sin_port);
-}
 
 LocalCluster::LocalCluster(LocalClusterOptions options) : options_(std::move(options)) {}
 
@@ -59,11 +41,12 @@ void LocalCluster::start() {
   fs::create_directories(options_.dir, ec);
   if (ec) throw std::runtime_error("cannot create " + options_.dir + ": " + ec.message());
   members_.clear();
+  const auto ports = net::reserve_loopback_ports(2 * std::size_t{options_.nodes});
   for (unsigned i = 1; i <= options_.nodes; ++i) {
     ClusterMember member;
     member.id = i;
-    member.peer_port = free_loopback_port();
-    member.http_port = free_loopback_port();
+    member.peer_port = ports[2 * (i - 1)];
+    member.http_port = ports[2 * (i - 1) + 1];
     member.data_dir = options_.dir + "/node-" + std::to_string(i);
     member.log_file = options_.dir + "/node-" + std::to_string(i) + ".log";
     members_.push_back(member);

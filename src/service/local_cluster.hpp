@@ -66,9 +66,6 @@ class LocalCluster {
   std::vector<ClusterMember> members_;
 };
 
-/// A free TCP port on 127.0.0.1 right now (bound, read and closed).
-std::uint16_t free_loopback_port();
-
 /// The members listed in DIR/cluster.json. Throws std::runtime_error naming the file.
 std::vector<ClusterMember> read_manifest(const std::string& dir);
 

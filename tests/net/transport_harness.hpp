@@ -11,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include "net/loopback_ports.hpp"
 #include "net/tcp_transport.hpp"
 
 namespace baton::net::harness {
@@ -42,14 +43,11 @@ struct TestNode {
 
 class Harness {
  public:
-  /// Reserves a free loopback port for each id: bound with port 0, then released, so configs can
-  /// name every member's address before any transport exists.
+  /// Reserves a loopback port for each id, so configs can name every member's address before
+  /// any transport exists.
   explicit Harness(const std::vector<NodeId>& ids) {
-    std::vector<asio::ip::tcp::acceptor> holders;
-    for (NodeId id : ids) {
-      holders.emplace_back(io, asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
-      ports_[id] = holders.back().local_endpoint().port();
-    }
+    const auto ports = reserve_loopback_ports(ids.size());
+    for (std::size_t i = 0; i < ids.size(); ++i) ports_[ids[i]] = ports[i];
   }
   ~Harness() {
     for (auto& [id, node] : nodes) node->transport->stop();

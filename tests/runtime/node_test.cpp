@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "baton/node.hpp"
+#include "net/loopback_ports.hpp"
 #include "runtime/event_hub.hpp"
 
 namespace baton {
@@ -17,12 +18,6 @@ namespace {
 
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
-
-std::uint16_t free_port() {
-  asio::io_context io;
-  asio::ip::tcp::acceptor acceptor(io, {asio::ip::make_address("127.0.0.1"), 0});
-  return acceptor.local_endpoint().port();
-}
 
 struct TempDir {
   fs::path path;
@@ -45,7 +40,7 @@ struct LocalNodes {
   std::vector<std::unique_ptr<Node>> nodes;
 
   explicit LocalNodes(unsigned n, std::vector<std::pair<std::string, std::string>> extra = {}) {
-    for (unsigned i = 0; i < n; ++i) ports.push_back(free_port());
+    ports = net::reserve_loopback_ports(n);
     for (unsigned i = 1; i <= n; ++i) nodes.push_back(std::make_unique<Node>(options(i, extra)));
   }
   NodeOptions options(unsigned id, const std::vector<std::pair<std::string, std::string>>& extra) {
