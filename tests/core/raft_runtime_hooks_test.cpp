@@ -86,6 +86,56 @@ TEST(RaftRules, LeaderConnectionLostEndsStickinessSoPeersWhoSawItGrant) {
   EXPECT_TRUE(responses[0].granted);
 }
 
+// The race the rule closes: node 1 saw the crashed leader's close a moment before node 3 did, and
+// its pre-vote reached node 3 while node 3 still counted the leader alive, so stickiness left it
+// unanswered. Without the rule node 1's pre-vote fails and the election waits for the next turn.
+TEST(RaftRules, LeaderConnectionLostAnswersAPreVoteThatStickinessHeldBack) {
+  auto node = make_voter(3, 3, [](raft::Config& c) { c.leader_lease = false; });
+  node.step(envelope(2, 3, Heartbeat{1, 1}));
+  drain(node);
+  node.step(envelope(1, 3, VoteRequest{2, true, 0, 0, false}));
+  EXPECT_TRUE(messages_of<VoteResponse>(drain(node)).empty()) << "the leader is still heard";
+  node.tick();
+  ASSERT_EQ(node.leader_connection_lost(2), RequestResult::Ok);
+  const auto responses = messages_of<VoteResponse>(drain(node));
+  ASSERT_EQ(responses.size(), 1u);
+  EXPECT_TRUE(responses[0].pre_vote);
+  EXPECT_TRUE(responses[0].granted);
+  EXPECT_EQ(responses[0].term, 2u) << "echoes the probed term, so node 1 counts it in its round";
+  EXPECT_EQ(node.status().term, 1u) << "a pre-vote grant changes nothing of our own";
+
+  node.step(envelope(2, 3, Heartbeat{1, 1}));
+  drain(node);
+  ASSERT_EQ(node.leader_connection_lost(2), RequestResult::Ok);
+  EXPECT_TRUE(messages_of<VoteResponse>(drain(node)).empty()) << "answered once, then forgotten";
+}
+
+TEST(RaftRules, LeaderConnectionLostLeavesOldOrStalePreVotesUngranted) {
+  // Asked more than election_timeout_min (10 ticks) before the close: a round long over.
+  auto node = make_voter(3, 3, [](raft::Config& c) { c.leader_lease = false; });
+  node.step(envelope(2, 3, Heartbeat{1, 1}));
+  node.step(envelope(1, 3, VoteRequest{2, true, 0, 0, false}));
+  for (int t = 0; t < 11; ++t) {
+    node.tick();
+    node.step(envelope(2, 3, Heartbeat{1, 1}));
+  }
+  drain(node);
+  ASSERT_EQ(node.leader_connection_lost(2), RequestResult::Ok);
+  EXPECT_TRUE(messages_of<VoteResponse>(drain(node)).empty());
+
+  // Probing a term that is no longer ahead of ours by the time of the close: refused, as a fresh
+  // request would be.
+  auto behind = make_voter(3, 3, [](raft::Config& c) { c.leader_lease = false; });
+  behind.step(envelope(2, 3, Heartbeat{1, 1}));
+  behind.step(envelope(1, 3, VoteRequest{2, true, 0, 0, false}));
+  behind.step(envelope(2, 3, Heartbeat{2, 1}));  // node 2 leads term 2 now
+  drain(behind);
+  ASSERT_EQ(behind.leader_connection_lost(2), RequestResult::Ok);
+  const auto responses = messages_of<VoteResponse>(drain(behind));
+  ASSERT_EQ(responses.size(), 1u);
+  EXPECT_FALSE(responses[0].granted);
+}
+
 // The leader lease relies on every voter refusing votes for election_timeout_min after its last
 // contact; a voter that forgot its contact early could elect a second leader inside the lease.
 TEST(RaftRules, LeaderConnectionLostRefusedWithLeaseOrWithoutPreVote) {

@@ -18,7 +18,8 @@ RaftElector::RaftElector(Config config, HardState restored, Rng rng)
       rng_(rng),
       timer_(config_, self_index_),
       role_(Follower{}),
-      lease_ticks_(lease_duration_ticks(config_)) {
+      lease_ticks_(lease_duration_ticks(config_)),
+      ignored_pre_votes_(config_.members.size()) {
   assert(self_index_ != kNotMember && "config.id must be one of config.members");
   timer_.reset(rng_, false);
   // Room for one broadcast and its events, so the first batches rarely grow.
@@ -239,10 +240,12 @@ RequestResult RaftElector::set_standing(bool standing) {
   return RequestResult::Ok;
 }
 
+bool RaftElector::reset_campaign_allowed() const {
+  return config_.pre_vote && (!config_.leader_lease || config_.unsafe.reset_campaign_with_lease);
+}
+
 RequestResult RaftElector::leader_connection_lost(NodeId peer) {
-  if ((config_.leader_lease && !config_.unsafe.reset_campaign_with_lease) || !config_.pre_vote) {
-    return RequestResult::NotSupported;
-  }
+  if (!reset_campaign_allowed()) return RequestResult::NotSupported;
   const auto* follower = std::get_if<Follower>(&role_);
   if (follower == nullptr || follower->leader != peer || peer == kNoNode) {
     return RequestResult::NotLeader;
@@ -262,6 +265,17 @@ RequestResult RaftElector::leader_connection_lost(NodeId peer) {
   const std::uint32_t step = std::max<std::uint32_t>(1, config_.heartbeat_interval_ticks / 2);
   timer_.fire_in(1 + rank * step);
   emit(CoreEventKind::LeaderDiscovered, kNoNode, "leader connection reset", 1 + rank * step);
+  // A peer whose close came first may already have asked, and stickiness left it unanswered; its
+  // pre-vote would otherwise fail and the election wait for the next rank. Answered as if it came
+  // now (answer_pre_vote checks term and log against our state now); a pre-vote grant changes
+  // nothing durable. Only recent ones: an older one belongs to a round long over.
+  for (std::size_t i = 0; i < ignored_pre_votes_.size(); ++i) {
+    auto& ignored = ignored_pre_votes_[i];
+    if (ignored && now_ticks_ - ignored->tick <= config_.election_timeout_ticks_min) {
+      answer_pre_vote(config_.members[i], ignored->request);
+    }
+    ignored.reset();
+  }
   return RequestResult::Ok;
 }
 

@@ -49,6 +49,8 @@ class RaftElector final : public Elector {
   /// vote). Pre-vote keeps it harmless if the leader is alive: voters that still hear it refuse.
   /// Refused (NotSupported) with leader leases, which rely on every voter refusing votes for
   /// election_timeout_min after its last contact, and without pre-vote.
+  /// A pre-vote that leader stickiness left unanswered shortly before is answered then: a peer
+  /// that saw the same close a moment earlier asked while we still heard the leader.
   RequestResult leader_connection_lost(NodeId peer) override;
 
   /// The next tick that can fire a timer: the election timer off the leader; on the leader the
@@ -120,6 +122,8 @@ class RaftElector final : public Elector {
   bool can_stand() const;
   /// Thesis 4.2.3: heard from a current leader (or started) less than election_timeout_min ago.
   bool in_leader_contact() const;
+  /// leader_connection_lost() is accepted: pre-vote on, no leader lease.
+  bool reset_campaign_allowed() const;
   bool log_up_to_date(const VoteRequest& m) const;
   void note_leader_contact(NodeId leader);
   void persist() { output_.hard_state = hard_state_; }
@@ -149,6 +153,13 @@ class RaftElector final : public Elector {
   /// True between this node starting an election and seeing a leader; a timeout while set means
   /// the election this node started elected nobody (the storm-control count).
   bool election_in_progress_ = false;
+  /// Per member: the last pre-vote that leader stickiness ignored and the tick it came, kept only
+  /// while reset_campaign_allowed(), to answer if this node's own leader connection resets.
+  struct IgnoredPreVote {
+    VoteRequest request;
+    std::uint64_t tick = 0;
+  };
+  std::vector<std::optional<IgnoredPreVote>> ignored_pre_votes_;
   Output output_;
 };
 

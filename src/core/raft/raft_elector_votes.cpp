@@ -26,7 +26,7 @@ void RaftElector::step(const Envelope& envelope) {
              envelope.message);
 }
 
-void RaftElector::on(NodeId from, std::size_t /*from_index*/, const VoteRequest& m) {
+void RaftElector::on(NodeId from, std::size_t from_index, const VoteRequest& m) {
   if (m.term < hard_state_.term) {
     // Answer with our term so the stale candidate adopts it and stops campaigning.
     emit(CoreEventKind::VoteRejected, from, "stale term");
@@ -45,6 +45,7 @@ void RaftElector::on(NodeId from, std::size_t /*from_index*/, const VoteRequest&
   if (m.term >= hard_state_.term && in_leader_contact() && !m.leadership_transfer &&
       !repeat_of_our_vote) {
     emit(CoreEventKind::MessageIgnored, from, "leader stickiness: current leader is alive");
+    if (m.pre_vote && reset_campaign_allowed()) ignored_pre_votes_[from_index] = {m, now_ticks_};
     return;
   }
   if (m.pre_vote) {
