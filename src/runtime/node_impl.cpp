@@ -300,7 +300,11 @@ void Node::Impl::drive() {
 void Node::Impl::handle(Output& out) {
   for (const auto& event : out.events) {
     if (event.kind == CoreEventKind::TransferStarted) transfer_in_flight_ = true;
-    if (event.kind == CoreEventKind::TransferAborted) transfer_in_flight_ = false;
+    if (event.kind == CoreEventKind::TransferAborted) {
+      transfer_in_flight_ = false;
+      std::lock_guard lock(mu_);
+      ++transfers_aborted_;
+    }
   }
   for (const auto& envelope : out.early_messages) send(envelope);
   if (out.hard_state) {
@@ -480,12 +484,13 @@ void Node::Impl::set_standing(bool standing) {
   standing_ = standing;
 }
 
-NodeId Node::Impl::best_transfer_target() const {
+NodeId Node::Impl::best_transfer_target(const std::set<NodeId>& tried) const {
   // The connected peer heard from most recently: the one most likely up to date and reachable.
   NodeId best = kNoNode;
   Clock::time_point best_time{};
   std::lock_guard lock(mu_);
   for (const auto& [peer, at] : last_contact_) {
+    if (tried.count(peer) != 0) continue;
     const auto connected = metrics_.peer_connected.find(peer);
     if (connected == metrics_.peer_connected.end() || !connected->second) continue;
     if (best == kNoNode || at > best_time) {
@@ -499,16 +504,42 @@ NodeId Node::Impl::best_transfer_target() const {
 bool Node::Impl::hand_over(std::chrono::milliseconds timeout) {
   if (!is_leader()) return true;
   if (options_.peers.empty()) return false;  // nobody to hand over to
-  const NodeId target = best_transfer_target();
-  RequestOutcome outcome = target != kNoNode ? transfer(target) : RequestOutcome::UnknownPeer;
-  if (outcome != RequestOutcome::Ok) outcome = resign();
-  if (outcome != RequestOutcome::Ok) return !is_leader();
   auto subscription = subscribe(64);
   const auto deadline = Clock::now() + timeout;
-  while (Clock::now() < deadline) {
-    const NodeId now_leader = leader();
-    if (now_leader != kNoNode && now_leader != options_.id) return true;
-    subscription->next(std::chrono::milliseconds(5));
+  const auto aborted_count = [this] {
+    std::lock_guard lock(mu_);
+    return transfers_aborted_;
+  };
+  // A target may not take over (it stopped answering, is not standing, or its campaign failed):
+  // the core then aborts the transfer after its timeout and this node still leads. The next peer
+  // gets its turn, so a planned stop is not left to an election timeout after this node exits.
+  std::set<NodeId> tried;
+  bool resigned = false;
+  while (!resigned && Clock::now() < deadline && is_leader()) {
+    const auto aborted_before = aborted_count();
+    const NodeId target = best_transfer_target(tried);
+    RequestOutcome outcome = RequestOutcome::UnknownPeer;
+    if (target != kNoNode) {
+      tried.insert(target);
+      outcome = transfer(target);
+      if (outcome == RequestOutcome::Ok) {
+        log("info", "handing leadership over to node " + std::to_string(target));
+      }
+    }
+    if (outcome != RequestOutcome::Ok) {
+      // Step down, so the others elect without waiting out this node's heartbeats.
+      log("info", target == kNoNode ? std::string("no peer left to hand leadership to; resigning")
+                                    : "transfer to node " + std::to_string(target) + ": " +
+                                          to_string(outcome) + "; resigning");
+      if (resign() != RequestOutcome::Ok) return !is_leader();
+      resigned = true;
+    }
+    while (Clock::now() < deadline) {
+      const NodeId now_leader = leader();
+      if (now_leader != kNoNode && now_leader != options_.id) return true;
+      if (!resigned && aborted_count() != aborted_before && is_leader()) break;
+      subscription->next(std::chrono::milliseconds(5));
+    }
   }
   return !is_leader();
 }

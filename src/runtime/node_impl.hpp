@@ -12,6 +12,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <thread>
 
 #include "baton/node.hpp"
@@ -83,7 +84,8 @@ class Node::Impl {
   void note_malformed(NodeId peer, const std::string& what);
   /// Runs `fn` on the loop thread and waits for its result (NotRunning if the loop is not).
   RequestOutcome run_on_loop(std::function<RequestOutcome()> fn);
-  NodeId best_transfer_target() const;
+  /// The connected peer heard from most recently, leaving out `tried`; kNoNode if none is left.
+  NodeId best_transfer_target(const std::set<NodeId>& tried = {}) const;
 
   Node& owner_;
   const NodeOptions options_;
@@ -128,6 +130,8 @@ class Node::Impl {
   std::array<std::uint64_t, kMessageCounterSlots> sent_by_slot_{};
   std::array<std::uint64_t, kMessageCounterSlots> received_by_slot_{};
   std::map<NodeId, Clock::time_point> last_contact_;
+  /// Transfers the core gave up on (TransferAborted): hand_over() moves on to the next peer.
+  std::uint64_t transfers_aborted_ = 0;
   std::uint16_t peer_port_ = 0;
 
   runtime::EventHub hub_;

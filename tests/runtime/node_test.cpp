@@ -405,5 +405,29 @@ TEST(RuntimeNode, TransferHandsLeadershipToTheTarget) {
   EXPECT_EQ(cluster.nodes[target == 1 ? 1 : 0]->transfer(1), RequestOutcome::NotLeader);
 }
 
+// A planned stop (SIGTERM) hands over with hand_over(). If the peer it picks does not take over
+// (here it is not standing, so it ignores TimeoutNow), the core aborts the transfer and the next
+// peer gets its turn, instead of the node waiting out the whole timeout and leaving as leader.
+// Either peer may be picked first, so each takes a turn at being the unwilling one.
+TEST(RuntimeNode, HandOverMovesOnWhenTheTargetDoesNotTakeOver) {
+  for (int unwilling_rank = 0; unwilling_rank < 2; ++unwilling_rank) {
+    LocalNodes cluster(3);
+    cluster.start_all();
+    const NodeId leader = cluster.wait_leader(5s);
+    ASSERT_NE(leader, 0u);
+    std::vector<NodeId> others;
+    for (NodeId id = 1; id <= 3; ++id) {
+      if (id != leader) others.push_back(id);
+    }
+    const NodeId unwilling = others[unwilling_rank];
+    const NodeId willing = others[1 - unwilling_rank];
+    cluster.nodes[unwilling - 1]->set_standing(false);
+    std::this_thread::sleep_for(100ms);  // both peers ack a heartbeat: either may be picked
+    ASSERT_TRUE(cluster.nodes[leader - 1]->is_leader());
+    EXPECT_TRUE(cluster.nodes[leader - 1]->hand_over(5s)) << "unwilling node " << unwilling;
+    EXPECT_EQ(cluster.wait_leader(5s, leader), willing);
+  }
+}
+
 }  // namespace
 }  // namespace baton
