@@ -34,11 +34,12 @@ void validate(const HealthOptions& o) {
 
 }  // namespace
 
-std::optional<NodeId> pick_transfer_target(const NodeStatus& status) {
+std::optional<NodeId> pick_transfer_target(const NodeStatus& status,
+                                           const std::set<NodeId>& tried) {
   std::optional<NodeId> best;
   std::int64_t best_contact_ms_ago = 0;
   for (const auto& peer : status.peers) {
-    if (!peer.connected || peer.last_contact_ms_ago < 0) continue;
+    if (!peer.connected || peer.last_contact_ms_ago < 0 || tried.count(peer.id) != 0) continue;
     if (!best ||
         std::tie(peer.last_contact_ms_ago, peer.id) < std::tie(best_contact_ms_ago, *best)) {
       best = peer.id;
@@ -104,6 +105,7 @@ class HealthMonitor::Impl {
         log_health("unhealthy for " + std::to_string(policy_.consecutive_failures()) +
                    " checks in a row: not standing for election");
         node_.set_standing(false);
+        tried_.clear();
         if (node_.is_leader()) hand_over();
         break;
       case AbdicationPolicy::Action::Stand:
@@ -126,13 +128,16 @@ class HealthMonitor::Impl {
   }
 
   void hand_over() {
-    if (const auto target = pick_transfer_target(node_.status())) {
+    if (const auto target = pick_transfer_target(node_.status(), tried_)) {
+      tried_.insert(*target);
       const auto outcome = node_.transfer(*target);
       log_health("transferring leadership to node " + std::to_string(*target) + ": " +
                  outcome_word(outcome));
       if (outcome == RequestOutcome::Ok) return;
-    } else {
+    } else if (tried_.empty()) {
       log_health("no connected peer heard from recently to transfer to");
+    } else {
+      log_health("every connected peer was asked to take over and none did");
     }
     log_health(std::string("resigning: ") + outcome_word(node_.resign()));
   }
@@ -147,6 +152,8 @@ class HealthMonitor::Impl {
   // Owned by the monitor thread.
   AbdicationPolicy policy_;
   bool last_passed_ = true;
+  /// Peers asked to take over since the last abdication: a peer that did not is not asked again.
+  std::set<NodeId> tried_;
 };
 
 HealthMonitor::HealthMonitor(NodeControl& node, HealthOptions options) {

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -33,13 +34,17 @@ struct HealthOptions {
 /// The peer to hand leadership to: a connected one with the most recent contact (the one most
 /// likely to be caught up and reachable); ties go to the lower id. A peer never heard from is not
 /// a candidate: a transfer to it would likely time out and leave the cluster leaderless longer.
-std::optional<NodeId> pick_transfer_target(const NodeStatus& status);
+/// Peers in `tried` are left out (they were asked already and this node still leads).
+std::optional<NodeId> pick_transfer_target(const NodeStatus& status,
+                                           const std::set<NodeId>& tried = {});
 
 /// Runs the check every `interval` on its own thread and acts on AbdicationPolicy's decisions:
 /// Abdicate = set_standing(false), then, if the node leads, transfer() to pick_transfer_target()
 /// or resign() when there is none or the transfer is refused; Stand = set_standing(true). While it
-/// does not stand and still leads (it won an election already under way), it hands over again at
-/// every check. Failed checks, abdications and standing again are logged to stderr.
+/// does not stand and still leads (it won an election already under way, or the peer it asked
+/// did not take over), it hands over again at every check, to a peer not yet asked since it
+/// abdicated, and resigns once every candidate was asked. Failed checks, abdications and standing
+/// again are logged to stderr.
 class HealthMonitor {
  public:
   /// Throws std::invalid_argument unless exactly one of command/url is set (and the URL parses),

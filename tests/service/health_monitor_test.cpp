@@ -36,6 +36,13 @@ TEST(PickTransferTarget, TieGoesToTheLowerId) {
   EXPECT_EQ(pick_transfer_target(status), NodeId{2});
 }
 
+TEST(PickTransferTarget, LeavesOutPeersAlreadyTried) {
+  NodeStatus status;
+  status.peers = {peer(2, true, 40), peer(3, true, 12)};
+  EXPECT_EQ(pick_transfer_target(status, {3}), NodeId{2});
+  EXPECT_EQ(pick_transfer_target(status, {2, 3}), std::nullopt);
+}
+
 TEST(PickTransferTarget, NoneWhenNoPeerIsConnectedAndHeardFrom) {
   NodeStatus status;
   EXPECT_EQ(pick_transfer_target(status), std::nullopt);
@@ -207,6 +214,22 @@ TEST(HealthMonitor, ResignsWhenNoPeerCanTakeOver) {
   EXPECT_TRUE(node.transfers().empty());
   EXPECT_EQ(node.standing_calls(), std::vector<bool>{false});
   monitor.stop();
+}
+
+// A peer that accepts the transfer but never takes over (it stopped answering, or its campaign
+// failed) must not be asked forever: the next check asks the next peer, and once every one was
+// asked the leader resigns, so the others elect without it.
+TEST(HealthMonitor, AsksTheNextPeerWhenTheFirstDoesNotTakeOverThenResigns) {
+  TempDir dir;
+  FakeNode node;
+  node.set_peers({peer(2, true, 40), peer(3, true, 12), peer(4, false, 1)});
+  node.elect(1, 5, Clock::now() + std::chrono::seconds(60));  // transfers leave it leading
+  HealthMonitor monitor(node, flag_check(dir.file("missing")));
+  monitor.start();
+  ASSERT_TRUE(eventually([&] { return node.resign_calls() >= 1; }, milliseconds(2000)));
+  monitor.stop();
+  EXPECT_EQ(node.transfers(), (std::vector<NodeId>{3, 2}))
+      << "each connected peer once, best first";
 }
 
 }  // namespace
