@@ -170,8 +170,19 @@ int run_cluster_up(const UpFlags& flags) {
         }
       }
     }
-    std::this_thread::sleep_for(
-        std::chrono::milliseconds(demo == Demo::WaitFailover ? 10 : flags.refresh_ms));
+    // In slices: sleep_for resumes after the signal handler runs, so one long sleep would keep
+    // Ctrl-C (and --duration) waiting for a whole --refresh-ms.
+    const auto next_refresh =
+        Clock::now() +
+        std::chrono::milliseconds(demo == Demo::WaitFailover ? 10 : flags.refresh_ms);
+    while (!g_interrupted && Clock::now() < next_refresh) {
+      if (flags.duration_s > 0 &&
+          std::chrono::duration<double>(Clock::now() - started).count() >= flags.duration_s) {
+        break;
+      }
+      std::this_thread::sleep_for(
+          std::min<Clock::duration>(std::chrono::milliseconds(20), next_refresh - Clock::now()));
+    }
   }
   if (flags.crash_leader && demo != Demo::Done) {
     std::cerr << "baton cluster up: the crash demo did not complete (stuck waiting for "
