@@ -101,9 +101,13 @@ Simulation::Simulation(const Scenario& scenario, std::uint64_t seed, const RunOp
 
   // Probes at the edges of time-windowed expectations, so they are judged at exact instants.
   exp_state_.resize(scenario.expectations.size());
-  for (const Expectation& e : scenario.expectations) {
+  for (std::size_t i = 0; i < scenario.expectations.size(); ++i) {
+    const Expectation& e = scenario.expectations[i];
     using K = Expectation::Kind;
-    if (e.kind == K::NoLeaderAmong || e.kind == K::StableLeader || e.kind == K::LeaderIs) {
+    // "Two leaders" holds once seen; the others hold until broken.
+    if (e.kind == K::TwoLeaders) exp_state_[i].held = false;
+    if (e.kind == K::NoLeaderAmong || e.kind == K::StableLeader || e.kind == K::LeaderIs ||
+        e.kind == K::TwoLeaders) {
       has_windows_ = true;
       queue_.push(Event{e.from, 0, EventKind::Probe, 0, 0, 0});
       if (e.kind != K::LeaderIs) queue_.push(Event{e.to, 0, EventKind::Probe, 0, 0, 0});

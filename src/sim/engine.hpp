@@ -228,6 +228,8 @@ class Simulation {
   std::optional<std::pair<NodeId, Term>> compute_ack(std::uint64_t* acks) const;
   std::optional<std::pair<NodeId, Term>> compute_store_ack(std::uint64_t* acks) const;
   void evaluate_windows();
+  /// TwoLeaders: holds from the first instant two live nodes are leader at once.
+  void note_two_leaders(ExpectationState& st) const;
   void violate(const char* invariant, std::string detail);
 
   void record(const TraceRecord& r);

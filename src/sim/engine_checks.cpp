@@ -110,8 +110,12 @@ void Simulation::evaluate_windows() {
   for (std::size_t i = 0; i < scenario_.expectations.size(); ++i) {
     const Expectation& e = scenario_.expectations[i];
     ExpectationState& st = exp_state_[i];
-    if (!st.held) continue;
     using K = Expectation::Kind;
+    if (e.kind == K::TwoLeaders) {
+      if (!st.held && now_ >= e.from && now_ <= e.to) note_two_leaders(st);
+      continue;
+    }
+    if (!st.held) continue;
     switch (e.kind) {
       case K::NoLeaderAmong:
         if (now_ < e.from || now_ > e.to) break;
@@ -161,6 +165,26 @@ void Simulation::evaluate_windows() {
         break;
     }
   }
+}
+
+void Simulation::note_two_leaders(ExpectationState& st) const {
+  std::vector<NodeId> leaders;
+  for (NodeId id = 1; id <= n_; ++id) {
+    if (live(id) && status_[id].role == Role::Leader) leaders.push_back(id);
+  }
+  if (leaders.size() < 2) return;
+  st.held = true;
+  st.detail.clear();
+  for (NodeId id : leaders) {
+    st.detail += st.detail.empty() ? "n" : " and n";
+    st.detail += std::to_string(id);
+    st.detail += " (term ";
+    st.detail += std::to_string(status_[id].term);
+    st.detail += ")";
+  }
+  st.detail += " led at once at ";
+  st.detail += std::to_string(static_cast<double>(now_) / 1000.0);
+  st.detail += "ms";
 }
 
 void Simulation::violate(const char* invariant, std::string detail) {
@@ -229,6 +253,9 @@ RunResult Simulation::finish() {
       case K::StableLeader:
       case K::NoLeaderAmong:
         if (stopped() && now_ < e.to && r.held) r.detail = "run stopped early by a violation";
+        break;
+      case K::TwoLeaders:
+        if (!r.held) r.detail = "never two leaders at once in the window";
         break;
       case K::Violation:
         break;

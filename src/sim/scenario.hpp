@@ -190,6 +190,7 @@ struct Expectation {
     LeaderIs,           ///< at time `from`, the acknowledged leader is `nodes[0]`
     LeaderAtEnd,        ///< a quorum-acknowledged leader exists when the run ends
     StableLeader,       ///< the acknowledged (leader, term) does not change during [from, to]
+    TwoLeaders,         ///< at some instant in [from, to] two live nodes both believe they lead
     Violation,          ///< the sweep finds at least one violation of `invariant` (checker tests)
   };
   Kind kind = Kind::LeaderAtEnd;

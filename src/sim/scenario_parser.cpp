@@ -23,7 +23,7 @@ const std::vector<std::string> kActions = {
     "loss",  "duplicate", "latency", "resign", "transfer", "flap",      "reset"};
 const std::vector<std::string> kExpectations = {
     "leader within", "failover within", "no leader among", "leader is",
-    "leader at end", "stable leader",   "violation"};
+    "leader at end", "stable leader",   "two leaders",     "violation"};
 const std::vector<std::string> kInvariants = {"election-safety", "lease-safety", "fencing"};
 const char* const kTargetForms =
     "a node id (3, node 3 or n3), leader, follower, random, crashed, paused, all, others or "
@@ -169,7 +169,8 @@ std::optional<Problem> find_problem(const Scenario& s,
       if (bad_node(t)) return node_problem(e.line, t);
     }
     if (e.from > e.to &&
-        (e.kind == Expectation::Kind::NoLeaderAmong || e.kind == Expectation::Kind::StableLeader)) {
+        (e.kind == Expectation::Kind::NoLeaderAmong || e.kind == Expectation::Kind::StableLeader ||
+         e.kind == Expectation::Kind::TwoLeaders)) {
       return Problem{e.line, "'from' time " + text::format_duration(e.from) +
                                  " is after 'to' time " + text::format_duration(e.to) +
                                  "; expected from <= to"};
@@ -550,6 +551,10 @@ class Parser {
     } else if (first == "stable") {
       expect_word("leader", "in 'expect stable leader from TIME to TIME'");
       e.kind = Expectation::Kind::StableLeader;
+      parse_from_to(e);
+    } else if (first == "two") {
+      expect_word("leaders", "in 'expect two leaders from TIME to TIME'");
+      e.kind = Expectation::Kind::TwoLeaders;
       parse_from_to(e);
     } else if (first == "violation") {
       e.kind = Expectation::Kind::Violation;

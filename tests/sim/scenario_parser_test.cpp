@@ -200,6 +200,10 @@ TEST(ScenarioParser, Expectations) {
   EXPECT_EQ(e.kind, Expectation::Kind::StableLeader);
   EXPECT_EQ(e.from, 1'000'000);
   EXPECT_EQ(e.to, 8'000'000);
+  e = expectation_of("duration 8s\nexpect two leaders from 2s to 5s\n");
+  EXPECT_EQ(e.kind, Expectation::Kind::TwoLeaders);
+  EXPECT_EQ(e.from, 2'000'000);
+  EXPECT_EQ(e.to, 5'000'000);
   e = expectation_of("expect violation election-safety\n");
   EXPECT_EQ(e.kind, Expectation::Kind::Violation);
   EXPECT_EQ(e.invariant, "election-safety");

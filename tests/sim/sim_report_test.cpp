@@ -91,6 +91,36 @@ TEST(Expectations, LeaderIsAndFailedExpectationsAreReported) {
   EXPECT_EQ(j["failed_expectations"][0]["expectation"], "leader-is n2 at 2s");
 }
 
+// A leader cut off without check-quorum keeps leading its term while the others elect a new one:
+// "two leaders" holds from the first instant both lead, and names them. With check-quorum the old
+// leader steps down before a successor exists (voters wait out the same minimum timeout), so the
+// same window never sees two.
+TEST(Expectations, TwoLeadersIsSeenOnlyWhenTheOldLeaderDoesNotStepDown) {
+  for (bool check_quorum : {false, true}) {
+    Scenario s = five();
+    s.raft.check_quorum = check_quorum;
+    s.raft.leader_lease = false;
+    s.faults.push_back({1'000'000, fault(Fault::Kind::Isolate, {Target{Target::Kind::Leader, 0}})});
+    Expectation two;
+    two.kind = Expectation::Kind::TwoLeaders;
+    two.from = 1'000'000;
+    two.to = 3'000'000;
+    s.expectations = {two};
+    for (std::uint64_t seed = 1; seed <= 5; ++seed) {
+      RunResult r = run_seed(s, seed);
+      ASSERT_EQ(r.expectations.size(), 1u);
+      EXPECT_EQ(r.expectations[0].held, !check_quorum)
+          << "check-quorum " << check_quorum << ", seed " << seed << ": "
+          << r.expectations[0].detail;
+      EXPECT_FALSE(r.violation) << "two leaders of different terms break no invariant";
+      if (!check_quorum) {
+        EXPECT_NE(r.expectations[0].detail.find(" led at once at "), std::string::npos)
+            << r.expectations[0].detail;
+      }
+    }
+  }
+}
+
 TEST(Failover, PausedLeaderIsReplacedAndShortPauseIsCancelled) {
   Scenario s = five();
   Fault long_pause = fault(Fault::Kind::Pause, {Target{Target::Kind::Leader, 0}});
