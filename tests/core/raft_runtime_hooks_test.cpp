@@ -110,6 +110,25 @@ TEST(RaftRules, LeaderConnectionLostAnswersAPreVoteThatStickinessHeldBack) {
   EXPECT_TRUE(messages_of<VoteResponse>(drain(node)).empty()) << "answered once, then forgotten";
 }
 
+// A node refuses votes for election_timeout_min after it starts, as if it had just heard a
+// leader (that keeps a restart from voiding a lease its earlier ack helped grant). A reset says
+// the leader is gone, and leases are refused with this option, so that must end too: a node that
+// restarted just before its leader crashed ignored the successor's vote request, and the election
+// waited out a whole timeout (sim: 61 of 2,000 seeds of crash-restart cycles slower than 30 ms).
+TEST(RaftRules, LeaderConnectionLostEndsStickinessRightAfterARestart) {
+  auto node = make_node(3, 3, [](raft::Config& c) { c.leader_lease = false; });
+  node.tick();
+  node.step(envelope(1, 3, Heartbeat{1, 1}));  // rejoined: learns leader 1 in its first ticks
+  drain(node);
+  ASSERT_LT(node.config().election_timeout_ticks_min, 20u);
+  ASSERT_EQ(node.leader_connection_lost(1), RequestResult::Ok);
+  drain(node);
+  node.step(envelope(2, 3, VoteRequest{2, false, 0, 0, false}));
+  const auto responses = messages_of<VoteResponse>(drain(node));
+  ASSERT_EQ(responses.size(), 1u) << "ignored: still sticky from the restart";
+  EXPECT_TRUE(responses[0].granted);
+}
+
 TEST(RaftRules, LeaderConnectionLostLeavesOldOrStalePreVotesUngranted) {
   // Asked more than election_timeout_min (10 ticks) before the close: a round long over.
   auto node = make_voter(3, 3, [](raft::Config& c) { c.leader_lease = false; });

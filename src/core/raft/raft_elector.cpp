@@ -19,6 +19,7 @@ RaftElector::RaftElector(Config config, HardState restored, Rng rng)
       timer_(config_, self_index_),
       role_(Follower{}),
       lease_ticks_(lease_duration_ticks(config_)),
+      leader_contact_until_tick_(config_.election_timeout_ticks_min),
       ignored_pre_votes_(config_.members.size()) {
   assert(self_index_ != kNotMember && "config.id must be one of config.members");
   timer_.reset(rng_, false);
@@ -80,7 +81,7 @@ bool RaftElector::can_stand() const {
 }
 
 bool RaftElector::in_leader_contact() const {
-  return now_ticks_ - leader_contact_tick_ < config_.election_timeout_ticks_min;
+  return now_ticks_ < leader_contact_until_tick_;
 }
 
 bool RaftElector::log_up_to_date(const VoteRequest& m) const {
@@ -90,7 +91,7 @@ bool RaftElector::log_up_to_date(const VoteRequest& m) const {
 }
 
 void RaftElector::note_leader_contact(NodeId leader) {
-  leader_contact_tick_ = now_ticks_;
+  leader_contact_until_tick_ = now_ticks_ + config_.election_timeout_ticks_min;
   timer_.restart();
   election_in_progress_ = false;
   if (timer_.reset_backoff()) emit(CoreEventKind::BackoffReset, leader, "leader seen");
@@ -184,7 +185,7 @@ void RaftElector::become_leader() {
   emit(CoreEventKind::BecameLeader);
   output_.leadership.push_back(LeadershipChange{true, hard_state_.term, hard_state_.term});
   election_in_progress_ = false;
-  leader_contact_tick_ = now_ticks_;
+  leader_contact_until_tick_ = now_ticks_ + config_.election_timeout_ticks_min;
   if (timer_.reset_backoff()) emit(CoreEventKind::BackoffReset, config_.id, "became leader");
   // Paper 5.2: announce at once so other campaigns stop.
   broadcast_heartbeat(std::get<Leader>(role_));
@@ -250,10 +251,10 @@ RequestResult RaftElector::leader_connection_lost(NodeId peer) {
   if (follower == nullptr || follower->leader != peer || peer == kNoNode) {
     return RequestResult::NotLeader;
   }
-  // Forget the contact so this node also grants pre-votes to peers that saw the same reset.
-  leader_contact_tick_ = now_ticks_ >= config_.election_timeout_ticks_min
-                             ? now_ticks_ - config_.election_timeout_ticks_min
-                             : 0;
+  // Forget the contact so this node also grants (pre-)votes to peers that saw the same reset,
+  // even in its first election_timeout_min ticks after a restart, whose stickiness only protects
+  // a lease (refused with this option).
+  leader_contact_until_tick_ = now_ticks_;
   role_ = Follower{kNoNode};
   // Every follower sees the reset at about the same moment; campaigning all at once would split
   // the vote. Members take turns by id (the lowest surviving one first), half a heartbeat apart:

@@ -143,10 +143,11 @@ class RaftElector final : public Elector {
   RoleState role_;
   std::uint64_t lease_ticks_;
   std::uint64_t now_ticks_ = 0;
-  /// Last tick this node heard from a current leader (or was one). Starts at 0 = construction:
-  /// a restarted node must refuse votes as if it had just heard from the leader, otherwise a
-  /// crash-restart would void the lease that node's earlier ack helped grant.
-  std::uint64_t leader_contact_tick_ = 0;
+  /// Until this tick the node counts as in contact with a leader (thesis 4.2.3): the last tick
+  /// it heard from a current leader (or was one) plus election_timeout_min. Starts as if it heard
+  /// one at construction: a restarted node must refuse votes as if it had just heard from the
+  /// leader, otherwise a crash-restart would void the lease that node's earlier ack helped grant.
+  std::uint64_t leader_contact_until_tick_ = 0;
   std::uint64_t resign_hold_until_tick_ = 0;
   /// Cleared by set_standing(false) (health abdication).
   bool standing_ = true;

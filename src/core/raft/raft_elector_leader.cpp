@@ -73,7 +73,7 @@ std::uint64_t RaftElector::transfer_timeout_ticks() const {
 void RaftElector::tick_leader(Leader& leader) {
   // A leader is its own current leader: it ignores vote requests for newer terms like any sticky
   // follower, and keeps doing so for election_timeout_min after it steps down.
-  leader_contact_tick_ = now_ticks_;
+  leader_contact_until_tick_ = now_ticks_ + config_.election_timeout_ticks_min;
   const std::uint64_t min_ticks = config_.election_timeout_ticks_min;
   if (config_.check_quorum && now_ticks_ - leader.became_leader_tick >= min_ticks) {
     // Thesis 6.2: without a quorum's contact in the last election timeout, another leader may
