@@ -120,7 +120,8 @@ class RaftElector final : public Elector {
   // Helpers.
   std::size_t index_of(NodeId id) const;
   bool can_stand() const;
-  /// Thesis 4.2.3: heard from a current leader (or started) less than election_timeout_min ago.
+  /// Thesis 4.2.3: heard from a current leader (or started) less than election_timeout_min ago,
+  /// and its connection has not reset since (leader_connection_lost).
   bool in_leader_contact() const;
   /// leader_connection_lost() is accepted: pre-vote on, no leader lease.
   bool reset_campaign_allowed() const;
