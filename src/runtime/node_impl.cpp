@@ -4,12 +4,14 @@
 #include <cmath>
 #include <iostream>
 #include <random>
+#include <set>
 
 #include "core/message.hpp"
 #include "core/routine_traffic.hpp"
 #include "net/codec.hpp"
 #include "net/frame.hpp"
 #include "runtime/elector_settings.hpp"
+#include "runtime/transfer_choice.hpp"
 
 namespace baton {
 namespace {
@@ -484,23 +486,6 @@ void Node::Impl::set_standing(bool standing) {
   standing_ = standing;
 }
 
-NodeId Node::Impl::best_transfer_target(const std::set<NodeId>& tried) const {
-  // The connected peer heard from most recently: the one most likely up to date and reachable.
-  NodeId best = kNoNode;
-  Clock::time_point best_time{};
-  std::lock_guard lock(mu_);
-  for (const auto& [peer, at] : last_contact_) {
-    if (tried.count(peer) != 0) continue;
-    const auto connected = metrics_.peer_connected.find(peer);
-    if (connected == metrics_.peer_connected.end() || !connected->second) continue;
-    if (best == kNoNode || at > best_time) {
-      best = peer;
-      best_time = at;
-    }
-  }
-  return best;
-}
-
 bool Node::Impl::hand_over(std::chrono::milliseconds timeout) {
   if (!is_leader()) return true;
   if (options_.peers.empty()) return false;  // nobody to hand over to
@@ -517,7 +502,7 @@ bool Node::Impl::hand_over(std::chrono::milliseconds timeout) {
   bool resigned = false;
   while (!resigned && Clock::now() < deadline && is_leader()) {
     const auto aborted_before = aborted_count();
-    const NodeId target = best_transfer_target(tried);
+    const NodeId target = runtime::pick_transfer_target(status(), tried).value_or(kNoNode);
     RequestOutcome outcome = RequestOutcome::UnknownPeer;
     if (target != kNoNode) {
       tried.insert(target);
@@ -528,9 +513,10 @@ bool Node::Impl::hand_over(std::chrono::milliseconds timeout) {
     }
     if (outcome != RequestOutcome::Ok) {
       // Step down, so the others elect without waiting out this node's heartbeats.
-      log("info", target == kNoNode ? std::string("no peer left to hand leadership to; resigning")
-                                    : "transfer to node " + std::to_string(target) + ": " +
-                                          to_string(outcome) + "; resigning");
+      log("info", target != kNoNode ? "transfer to node " + std::to_string(target) + ": " +
+                                          to_string(outcome) + "; resigning"
+                  : tried.empty() ? std::string("no connected peer heard from; resigning")
+                                  : std::string("no peer left to hand leadership to; resigning"));
       if (resign() != RequestOutcome::Ok) return !is_leader();
       resigned = true;
     }

@@ -12,7 +12,6 @@
 #include <memory>
 #include <mutex>
 #include <optional>
-#include <set>
 #include <thread>
 
 #include "baton/node.hpp"
@@ -84,8 +83,6 @@ class Node::Impl {
   void note_malformed(NodeId peer, const std::string& what);
   /// Runs `fn` on the loop thread and waits for its result (NotRunning if the loop is not).
   RequestOutcome run_on_loop(std::function<RequestOutcome()> fn);
-  /// The connected peer heard from most recently, leaving out `tried`; kNoNode if none is left.
-  NodeId best_transfer_target(const std::set<NodeId>& tried = {}) const;
 
   Node& owner_;
   const NodeOptions options_;

@@ -3,9 +3,9 @@
 #include <atomic>
 #include <condition_variable>
 #include <mutex>
+#include <set>
 #include <stdexcept>
 #include <thread>
-#include <tuple>
 
 #include "service/abdication_policy.hpp"
 #include "service/health_check.hpp"
@@ -33,21 +33,6 @@ void validate(const HealthOptions& o) {
 }
 
 }  // namespace
-
-std::optional<NodeId> pick_transfer_target(const NodeStatus& status,
-                                           const std::set<NodeId>& tried) {
-  std::optional<NodeId> best;
-  std::int64_t best_contact_ms_ago = 0;
-  for (const auto& peer : status.peers) {
-    if (!peer.connected || peer.last_contact_ms_ago < 0 || tried.count(peer.id) != 0) continue;
-    if (!best ||
-        std::tie(peer.last_contact_ms_ago, peer.id) < std::tie(best_contact_ms_ago, *best)) {
-      best = peer.id;
-      best_contact_ms_ago = peer.last_contact_ms_ago;
-    }
-  }
-  return best;
-}
 
 class HealthMonitor::Impl {
  public:

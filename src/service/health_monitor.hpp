@@ -5,10 +5,10 @@
 #include <chrono>
 #include <memory>
 #include <optional>
-#include <set>
 #include <string>
 #include <vector>
 
+#include "runtime/transfer_choice.hpp"
 #include "service/node_control.hpp"
 
 namespace baton::service {
@@ -31,12 +31,8 @@ struct HealthOptions {
   std::chrono::milliseconds healthy_for_before_standing{10000};
 };
 
-/// The peer to hand leadership to: a connected one with the most recent contact (the one most
-/// likely to be caught up and reachable); ties go to the lower id. A peer never heard from is not
-/// a candidate: a transfer to it would likely time out and leave the cluster leaderless longer.
-/// Peers in `tried` are left out (they were asked already and this node still leads).
-std::optional<NodeId> pick_transfer_target(const NodeStatus& status,
-                                           const std::set<NodeId>& tried = {});
+/// The peer to hand leadership to; the same rule as the SIGTERM hand-over's.
+using runtime::pick_transfer_target;
 
 /// Runs the check every `interval` on its own thread and acts on AbdicationPolicy's decisions:
 /// Abdicate = set_standing(false), then, if the node leads, transfer() to pick_transfer_target()

@@ -246,6 +246,13 @@ void Simulation::handle(const Event& e) {
 }
 
 void Simulation::on_tick(NodeId id) {
+  run_tick(id);
+  const Node& node = nodes_[id];
+  queue_.push(Event{node.clock.instant(node.next_tick_k, tick_us_), 0, EventKind::Tick, id, 0,
+                    node.timer_gen});
+}
+
+void Simulation::run_tick(NodeId id) {
   Node& node = nodes_[id];
   ++node.ticks;
   node.core->tick();
@@ -253,8 +260,6 @@ void Simulation::on_tick(NodeId id) {
   update_status(id);
   read_input_after_tick(id);
   ++node.next_tick_k;
-  queue_.push(Event{node.clock.instant(node.next_tick_k, tick_us_), 0, EventKind::Tick, id, 0,
-                    node.timer_gen});
 }
 
 void Simulation::on_deliver(std::uint32_t slot, std::uint32_t sender_incarnation) {

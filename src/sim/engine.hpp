@@ -145,7 +145,11 @@ class Simulation {
 
   // events
   void handle(const Event& event);
+  /// run_tick(), then the next Tick event.
   void on_tick(NodeId id);
+  /// One tick of node `id`'s core and what follows it in the same wake-up (its output, its status,
+  /// input held for the tick); a resumed node runs one for each tick it slept through.
+  void run_tick(NodeId id);
   /// `sender_incarnation`: the sender's incarnation when it sent the message (down-queue).
   void on_deliver(std::uint32_t slot, std::uint32_t sender_incarnation);
   void on_disk_done(NodeId id);

@@ -119,14 +119,7 @@ void Simulation::resume(NodeId id) {
     --node.disk_done_deferred;
     complete_disk_write(id);
   }
-  while (node.clock.instant(node.next_tick_k, tick_us_) <= now_) {
-    ++node.ticks;
-    node.core->tick();
-    if (node.core->has_output()) drain_output(id);
-    update_status(id);
-    read_input_after_tick(id);
-    ++node.next_tick_k;
-  }
+  while (node.clock.instant(node.next_tick_k, tick_us_) <= now_) run_tick(id);
   queue_.push(Event{node.clock.instant(node.next_tick_k, tick_us_), 0, EventKind::Tick, id, 0,
                     node.timer_gen});
   if (writer_us_ > 0) {

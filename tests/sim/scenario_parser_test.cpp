@@ -241,6 +241,9 @@ TEST(ScenarioParser, ErrorsNameFileLineAndWhatWasExpected) {
   EXPECT_THAT(error_of("expect violation liveness\n"),
               HasSubstr("unknown invariant 'liveness'; expected one of election-safety"));
   EXPECT_THAT(error_of("expect stable leader from 3s to 1s\n"), HasSubstr("expected from <= to"));
+  EXPECT_THAT(error_of("expect two leader from 1s to 2s\n"),
+              HasSubstr("bad.scn:1: expected 'leaders' in 'expect two leaders from TIME to TIME'"));
+  EXPECT_THAT(error_of("expect two leaders from 3s to 1s\n"), HasSubstr("expected from <= to"));
   EXPECT_THAT(error_of("expect no leader among minority from 1s to 2s\n"),
               HasSubstr("'minority' needs a partition or isolate"));
   EXPECT_THAT(error_of("x\nheartbeat 5\n"), HasSubstr("bad.scn:1: unknown setting 'x'"));
