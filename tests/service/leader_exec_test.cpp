@@ -100,6 +100,29 @@ TEST_F(LeaderExecTest, NeedsALeaseLongerThanTheMargin) {
   EXPECT_EQ(exec.starts(), 1u);
 }
 
+// A new Raft leader holds no lease until its first heartbeat round is acked, a few ms after every
+// election: that is not worth the "leads without a lease" line, which says the settings grant
+// none. It appears only once a leader has gone a second without one.
+TEST_F(LeaderExecTest, NoLeaseLineOnlyAfterASecondWithoutOne) {
+  LeaderExec exec(node_, options("sleep 30"));
+  ::testing::internal::CaptureStderr();
+  exec.start();
+  node_.elect(1, 5, std::nullopt);
+  std::this_thread::sleep_for(milliseconds(100));
+  node_.set_lease(Clock::now() + kLongLease);
+  running_child(exec);
+  node_.demote();
+  node_.elect(2, 6, std::nullopt);
+  std::this_thread::sleep_for(milliseconds(1600));  // a second, and the stop of the first child
+  exec.stop();
+  const std::string log = ::testing::internal::GetCapturedStderr();
+  const auto first = log.find("without a lease");
+  ASSERT_NE(first, std::string::npos) << log;
+  EXPECT_EQ(log.find("without a lease", first + 1), std::string::npos)
+      << "logged for the first election too:\n"
+      << log;
+}
+
 // Raft's lease is about one election timeout, renewed by every heartbeat round: far shorter than
 // the grace. While renewals keep coming the command keeps running; once they stop it is dead
 // before the last deadline.
